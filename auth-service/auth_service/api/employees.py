@@ -1,0 +1,69 @@
+"""/api/employees: the employee directory (admin writes; any HDMS user reads one)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+
+from auth_service.extensions import db
+from auth_service.models import IdempotencyKey
+from auth_service.schemas.employees import (
+    EmployeeCreateSchema,
+    EmployeePageSchema,
+    EmployeeQueryArgsSchema,
+    EmployeeSchema,
+    EmployeeUpdateSchema,
+)
+from auth_service.services import employees
+from hdms_common.api import Blueprint
+from hdms_common.auth import ADMIN, MODERATOR, auth_required
+from hdms_common.idempotency import idempotent
+
+blp = Blueprint("employees", __name__, url_prefix="/api/employees", description="Employees")
+
+
+@blp.route("/")
+class Employees(MethodView):
+    @auth_required(ADMIN, MODERATOR)
+    @blp.arguments(EmployeeQueryArgsSchema, location="query")
+    @blp.response(200, EmployeePageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """List employees (admins; moderators, to find assignees)."""
+        return employees.list_employees(session=db.session, **args)
+
+    @idempotent(db, IdempotencyKey)
+    @auth_required(ADMIN)
+    @blp.arguments(EmployeeCreateSchema)
+    @blp.response(201, EmployeeSchema)
+    def post(self, data: dict[str, Any]) -> Any:
+        """Create an employee (admin)."""
+        employee = employees.create_employee(session=db.session, data=data)
+        db.session.commit()
+        return employee
+
+
+@blp.route("/<uuid:employee_id>")
+class EmployeeById(MethodView):
+    @auth_required()
+    @blp.response(200, EmployeeSchema)
+    def get(self, employee_id: uuid.UUID) -> Any:
+        """One employee with their grants (any HDMS user: names and roles are directory data)."""
+        return employees.get_employee(session=db.session, employee_id=employee_id)
+
+    @auth_required(ADMIN)
+    @blp.arguments(EmployeeUpdateSchema)
+    @blp.response(200, EmployeeSchema)
+    def patch(self, data: dict[str, Any], employee_id: uuid.UUID) -> Any:
+        """Change an employee (admin); a new password or deactivation ends their sessions."""
+        employee = employees.update_employee(session=db.session, employee_id=employee_id, data=data)
+        db.session.commit()
+        return employee
+
+    @auth_required(ADMIN)
+    @blp.response(204)
+    def delete(self, employee_id: uuid.UUID) -> None:
+        """Deactivate an employee (admin); history keeps referring to them."""
+        employees.deactivate_employee(session=db.session, employee_id=employee_id)
+        db.session.commit()

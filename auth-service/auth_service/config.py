@@ -1,0 +1,32 @@
+"""auth-service settings: the shared ones plus the login throttle's limits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from hdms_common.config import Settings, load_settings
+
+SERVICE_NAME = "auth"
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Failed logins allowed per employee code, and attempts per client address, per window."""
+
+    failures_per_employee: int = 5
+    attempts_per_address: int = 30
+    window_seconds: int = 900
+
+
+def load_auth_settings(environ: dict[str, str] | None = None) -> Settings:
+    return load_settings(SERVICE_NAME, environ=environ)
+
+
+def load_login_throttle(environ: dict[str, str] | None = None) -> LoginThrottle:
+    env = os.environ if environ is None else environ
+    return LoginThrottle(
+        failures_per_employee=int(env.get("AUTH_LOGIN_FAILURES_PER_EMPLOYEE", "5")),
+        attempts_per_address=int(env.get("AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "30")),
+        window_seconds=int(env.get("AUTH_LOGIN_WINDOW_SECONDS", "900")),
+    )

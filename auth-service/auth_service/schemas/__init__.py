@@ -1,0 +1,1 @@
+"""marshmallow schemas of auth-service, one module per resource of api/."""

@@ -1,0 +1,1 @@
+"""auth-service business rules; routes call exactly one of these per request."""

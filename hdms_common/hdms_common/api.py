@@ -1,0 +1,77 @@
+"""flask-smorest base classes, subclassed once for every service (STYLE.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from hdms_common.errors import handle_http_exception
+
+BEARER_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+
+class Schema(ma.Schema):
+    """Request and response schemas: unknown request fields are refused, order kept."""
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """One per documented resource."""
+
+
+class Api(flask_smorest.Api):
+    """The service's API: OpenAPI 3 at /api/<prefix>/openapi.json, Swagger UI at /docs."""
+
+    def handle_http_exception(self, error: HTTPException) -> Any:  # type: ignore[override]
+        return handle_http_exception(error)
+
+
+class ProblemSchema(Schema):
+    """Documents the problem+json body every error has (RFC 7807)."""
+
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
+    request_id = ma.fields.String()
+
+
+Api.ERROR_SCHEMA = ProblemSchema  # type: ignore[assignment]
+
+
+def configure_openapi(app: Flask, *, title: str, url_prefix: str, version: str = "1.0") -> None:
+    """Set flask-smorest's OpenAPI settings so every service documents itself the same way."""
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION=version,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=url_prefix,
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"bearerAuth": BEARER_SCHEME}},
+            "security": [{"bearerAuth": []}],
+        },
+    )
+
+
+
+def not_blank(value: str) -> None:
+    """Validator: a string field that must say something (API.md: blank strings are refused)."""
+    if not value.strip():
+        raise ma.ValidationError("Must not be blank.")
+
+
+def no_control_characters(value: str) -> None:
+    """Validator for names and titles: control characters only ever come from misuse."""
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise ma.ValidationError("Must not contain control characters.")

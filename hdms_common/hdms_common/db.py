@@ -1,0 +1,134 @@
+"""The database base every service's models share: UUID keys, UTC timestamps, portable types.
+
+Each service declares its own ``Base`` (its own metadata, so its migrations see only its own
+tables) on a registry with the naming convention and type map below::
+
+    class Base(DeclarativeBase):
+        registry = service_registry()
+
+and mixes :class:`UUIDPrimaryKey` and :class:`Timestamps` into its models.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import Mapped, mapped_column, registry
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Aware UTC now; every stored time is UTC (API.md, "Times")."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware UTC, on PostgreSQL and SQLite alike.
+
+    SQLite keeps no zone: without this, values read back naive and comparisons with aware
+    datetimes raise. Naive values are refused on the way in to catch local-time bugs early.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type[datetime]:
+        return datetime
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+#: JSON on SQLite, JSONB on PostgreSQL (indexable, compact).
+JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+
+TYPE_ANNOTATION_MAP: dict[Any, Any] = {
+    datetime: UTCDateTime(),
+    uuid.UUID: sa.Uuid(),
+    dict[str, Any]: JSONType,
+    list[Any]: JSONType,
+}
+
+
+def service_registry() -> registry:
+    """A registry with its own metadata, HDMS's constraint names and portable column types."""
+    return registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map=TYPE_ANNOTATION_MAP,
+    )
+
+
+class UUIDPrimaryKey:
+    """A random UUID primary key: ids are not guessable and need no database round trip."""
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, default=uuid.uuid4)
+
+
+class Timestamps:
+    """created_at / updated_at, set by the application in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
+    )
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """Engine options that are right for the URL's database.
+
+    PostgreSQL is reached through PgBouncer in transaction mode by some services: psycopg2 uses
+    no server-side prepared statements, and nothing here sets session state, so a pooled server
+    connection can change between transactions. A small local pool with pre-ping survives a
+    restarted server or pooler; PgBouncer does the real pooling.
+    """
+    if database_url.startswith("sqlite"):
+        return {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    return {
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 10,
+        "pool_timeout": 10,
+        "pool_recycle": 1800,
+        "connect_args": {"connect_timeout": 5, "application_name": "hdms"},
+    }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """WAL and foreign keys for the embedded SQLite files (readers never block the writer)."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def is_postgresql(bind: sa.engine.Connection | Engine) -> bool:
+    return bind.dialect.name == "postgresql"

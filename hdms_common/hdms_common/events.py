@@ -1,0 +1,197 @@
+"""Domain events between services: a Redis stream in the stack, in-process in the embedded mode.
+
+ticket-service writes events to its outbox in the same transaction as the change; a relay
+hands them to an :class:`EventPublisher`. communication-service reads them with an
+:class:`EventConsumer` in a consumer group: at-least-once, so handlers must be idempotent by
+``event.id``. Nothing is acknowledged before its handler succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+import redis
+
+from hdms_common.db import utcnow
+
+log = logging.getLogger(__name__)
+
+TICKET_EVENTS_STREAM = "hdms:events:tickets"
+STREAM_MAX_LENGTH = 100_000
+
+
+@dataclass(frozen=True)
+class Event:
+    """One domain event; ``id`` is stable across redeliveries (the outbox row's id)."""
+
+    type: str
+    payload: Mapping[str, Any]
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    occurred_at: datetime = field(default_factory=utcnow)
+    request_id: str | None = None
+
+    def to_fields(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "occurred_at": self.occurred_at.isoformat(),
+            "payload": json.dumps(self.payload, default=str),
+            "request_id": self.request_id or "",
+        }
+
+    @classmethod
+    def from_fields(cls, fields: Mapping[str, str]) -> Event:
+        return cls(
+            id=fields["id"],
+            type=fields["type"],
+            occurred_at=datetime.fromisoformat(fields["occurred_at"]),
+            payload=json.loads(fields["payload"]),
+            request_id=fields.get("request_id") or None,
+        )
+
+
+Handler = Callable[[Event], None]
+
+
+class EventPublisher(Protocol):
+    def publish(self, event: Event) -> None: ...
+
+
+class RedisStreamPublisher:
+    """XADD to a capped stream; raises redis errors so that the relay keeps the row unsent."""
+
+    def __init__(self, client: redis.Redis, stream: str = TICKET_EVENTS_STREAM) -> None:
+        self.client = client
+        self.stream = stream
+
+    def publish(self, event: Event) -> None:
+        self.client.xadd(
+            self.stream,
+            event.to_fields(),  # type: ignore[arg-type]
+            maxlen=STREAM_MAX_LENGTH,
+            approximate=True,
+        )
+
+
+class InMemoryEventBus:
+    """The embedded mode's bus: publish calls every subscriber in the caller's thread.
+
+    A failing subscriber is logged and does not stop the others; the relay marks the event
+    sent once it was handed over, as the Redis publisher does once Redis accepted it.
+    """
+
+    def __init__(self) -> None:
+        self._handlers: list[Handler] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, handler: Handler) -> None:
+        with self._lock:
+            self._handlers.append(handler)
+
+    def publish(self, event: Event) -> None:
+        with self._lock:
+            handlers = list(self._handlers)
+        for handler in handlers:
+            try:
+                handler(event)
+            except Exception:
+                log.exception("event handler failed for %s %s", event.type, event.id)
+
+
+_EMBEDDED_BUS = InMemoryEventBus()
+
+
+def embedded_bus() -> InMemoryEventBus:
+    """The one in-process bus of the embedded mode, shared by every app of the process."""
+    return _EMBEDDED_BUS
+
+
+class EventConsumer:
+    """Reads a stream in a consumer group and acknowledges each event after its handler ran.
+
+    Entries left pending by a consumer that died are claimed again after ``claim_idle_ms``, so
+    an event is never lost; handlers dedupe by ``event.id``.
+    """
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        group: str,
+        handler: Handler,
+        stream: str = TICKET_EVENTS_STREAM,
+        consumer: str | None = None,
+        claim_idle_ms: int = 60_000,
+    ) -> None:
+        self.client = client
+        self.group = group
+        self.handler = handler
+        self.stream = stream
+        self.consumer = consumer or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+        self.claim_idle_ms = claim_idle_ms
+        self._stopping = threading.Event()
+
+    def ensure_group(self) -> None:
+        try:
+            self.client.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def _handle(self, entry_id: Any, fields: Mapping[Any, Any]) -> bool:
+        decoded = {
+            (k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
+            for k, v in fields.items()
+        }
+        try:
+            event = Event.from_fields(decoded)
+        except (KeyError, ValueError) as exc:
+            log.error("dropping malformed event %s: %s", entry_id, exc)
+            self.client.xack(self.stream, self.group, entry_id)
+            return True
+        try:
+            self.handler(event)
+        except Exception:
+            log.exception("handler failed for event %s (%s); it will be redelivered", event.id, event.type)
+            return False
+        self.client.xack(self.stream, self.group, entry_id)
+        return True
+
+    def run_once(self, *, block_ms: int = 1000, count: int = 100) -> int:
+        """Handle what is pending for too long, then what is new; returns how many were handled."""
+        handled = 0
+        claimed = self.client.xautoclaim(
+            self.stream, self.group, self.consumer, min_idle_time=self.claim_idle_ms, count=count
+        )
+        for entry_id, fields in claimed[1] if isinstance(claimed, list | tuple) else []:
+            if fields and self._handle(entry_id, fields):
+                handled += 1
+        response = self.client.xreadgroup(
+            self.group, self.consumer, {self.stream: ">"}, count=count, block=block_ms
+        )
+        for _stream, entries in response or []:
+            for entry_id, fields in entries:
+                if self._handle(entry_id, fields):
+                    handled += 1
+        return handled
+
+    def run_forever(self, *, block_ms: int = 1000) -> None:
+        """Loop until :meth:`stop`; Redis outages are waited out, not fatal."""
+        while not self._stopping.is_set():
+            try:
+                self.ensure_group()
+                self.run_once(block_ms=block_ms)
+            except redis.RedisError as exc:
+                log.warning("event consumer: redis unavailable (%s); retrying", exc)
+                self._stopping.wait(1.0)
+
+    def stop(self) -> None:
+        self._stopping.set()

@@ -1,0 +1,28 @@
+"""gunicorn settings shared by the services: gevent workers, psycopg2 patched after fork.
+
+Use with ``gunicorn -c python:hdms_common.gunicorn_conf 'ticket_service:create_app()'``. No
+preload: with gevent workers modules must load after monkey patching.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+worker_class = "gevent"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "1000"))
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+timeout = 60
+graceful_timeout = 20
+keepalive = 5
+preload_app = False
+accesslog = None
+errorlog = "-"
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """The gevent worker has patched the standard library; make psycopg2 cooperative too."""
+    from psycogreen.gevent import patch_psycopg
+
+    patch_psycopg()

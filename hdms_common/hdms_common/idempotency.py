@@ -1,0 +1,124 @@
+"""Idempotency-Key support for writes that create (API.md, "Writes that create").
+
+The same key with the same body replays the first response; the same key with another body is
+a 422. The key row is inserted in the same transaction as the created object, so a crash
+between the two leaves neither, and a unique constraint makes two concurrent requests with one
+key create one object: the second waits for the first, then replays it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+import sqlalchemy as sa
+from flask import Response, request
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+
+from hdms_common.auth import current_user
+from hdms_common.db import UTCDateTime, utcnow
+from hdms_common.errors import Conflict, Invalid
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class IdempotencyKeyMixin:
+    """Columns of a service's idempotency table; (user_id, key) is unique."""
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False)
+    key: Mapped[str] = mapped_column(sa.String(MAX_KEY_LENGTH), nullable=False)
+    request_fingerprint: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    response_status: Mapped[int | None] = mapped_column(sa.Integer)
+    response_body: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805 - SQLAlchemy's declared_attr
+        return (sa.UniqueConstraint("user_id", "key"),)
+
+
+def _fingerprint() -> str:
+    body = request.get_data(cache=True)
+    try:
+        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+    except ValueError:
+        canonical = body
+    digest = hashlib.sha256()
+    for part in (request.method.encode(), request.path.encode(), canonical):
+        digest.update(part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _replay(row: Any) -> Response:
+    response = Response(row.response_body, status=row.response_status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
+    """Wrap a create view (which commits) so an ``Idempotency-Key`` header makes it safe to retry.
+
+    Place it above flask-smorest's decorators so that it sees the finished response.
+    """
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            key = request.headers.get(HEADER)
+            if key is None:
+                return view(*args, **kwargs)
+            if not key.strip() or len(key) > MAX_KEY_LENGTH:
+                raise Invalid(
+                    "The Idempotency-Key header is invalid.",
+                    errors={"headers.Idempotency-Key": [f"1 to {MAX_KEY_LENGTH} characters."]},
+                )
+            user_id = current_user().id
+            fingerprint = _fingerprint()
+            session = db.session
+            existing = session.scalar(sa.select(model).filter_by(user_id=user_id, key=key))
+            if existing is None:
+                session.add(model(user_id=user_id, key=key, request_fingerprint=fingerprint))
+                try:
+                    session.flush()
+                except IntegrityError:
+                    session.rollback()
+                    existing = session.scalar(sa.select(model).filter_by(user_id=user_id, key=key))
+            if existing is not None:
+                if existing.request_fingerprint != fingerprint:
+                    raise Invalid(
+                        "This Idempotency-Key was used with another request body.",
+                        errors={"headers.Idempotency-Key": ["Already used with another body."]},
+                    )
+                if existing.response_status is None:
+                    raise Conflict("A request with this Idempotency-Key is still in progress.")
+                return _replay(existing)
+            try:
+                response = view(*args, **kwargs)
+            except Exception:
+                session.rollback()
+                raise
+            status = getattr(response, "status_code", 200)
+            row = session.scalar(sa.select(model).filter_by(user_id=user_id, key=key))
+            if row is not None and 200 <= status < 300:
+                row.response_status = status
+                row.response_body = response.get_data(as_text=True)
+                session.commit()
+            elif row is not None:
+                session.delete(row)
+                session.commit()
+            return response
+
+        return cast(F, wrapper)
+
+    return decorator

@@ -1,0 +1,126 @@
+"""Keyset pagination with an opaque cursor (API.md, "Lists").
+
+Offsets skip or repeat rows when rows are inserted between two pages; a keyset cursor holds
+the sort key of the last row served and the next page starts strictly after it, so a page is
+stable however many rows arrive meanwhile.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+import marshmallow as ma
+import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from hdms_common.api import Schema
+from hdms_common.errors import BadRequest
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+class PaginationArgsSchema(Schema):
+    """``limit`` and ``cursor`` query arguments; filter schemas extend it."""
+
+    limit = ma.fields.Integer(
+        load_default=DEFAULT_LIMIT, validate=ma.validate.Range(min=1, max=MAX_LIMIT)
+    )
+    cursor = ma.fields.String(load_default=None, validate=ma.validate.Length(max=512))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str | None = None) -> type[ma.Schema]:
+    """The ``{items, next_cursor}`` response schema for a list of ``item_schema``."""
+    return type(
+        name or f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
+        (Schema,),
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "next_cursor": ma.fields.String(allow_none=True),
+        },
+    )
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _decode_value(raw: Any, column: InstrumentedAttribute[Any]) -> Any:
+    python_type = column.type.python_type
+    if python_type is datetime:
+        value = datetime.fromisoformat(str(raw))
+        if value.tzinfo is None:
+            raise ValueError("naive time in cursor")
+        return value
+    if python_type is uuid.UUID:
+        return uuid.UUID(str(raw))
+    if python_type is int:
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            raise ValueError("not an integer")
+        return raw
+    return python_type(raw)
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, columns: Sequence[InstrumentedAttribute[Any]]) -> list[Any]:
+    """Decode a cursor made by :func:`encode_cursor`; anything else is a 400."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != len(columns):
+            raise ValueError("wrong shape")
+        return [_decode_value(v, c) for v, c in zip(values, columns, strict=True)]
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadRequest(
+            "The cursor is not valid.", errors={"query.cursor": ["Not a valid cursor."]}
+        ) from exc
+
+
+def keyset_page(
+    session: Session,
+    statement: sa.Select[Any],
+    *,
+    order_by: Sequence[InstrumentedAttribute[Any]],
+    limit: int,
+    cursor: str | None,
+    descending: bool = True,
+) -> Page[Any]:
+    """Run ``statement`` ordered by ``order_by`` (the last column unique) from ``cursor``.
+
+    Reads one row more than asked to know whether a next page exists without a count.
+    """
+    if cursor:
+        values = decode_cursor(cursor, order_by)
+        key = sa.tuple_(*order_by)
+        bound = sa.tuple_(*[sa.literal(v, type_=c.type) for v, c in zip(values, order_by, strict=True)])
+        statement = statement.where(key < bound if descending else key > bound)
+    ordering = [c.desc() if descending else c.asc() for c in order_by]
+    rows = list(session.scalars(statement.order_by(*ordering).limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, c.key) for c in order_by])
+    return Page(items=rows, next_cursor=next_cursor)
