@@ -168,6 +168,11 @@ def _user_from_request() -> CurrentUser:
 
     header = request.headers.get("Authorization", "")
     token = header.split(" ", 1)[1].strip() if " " in header else ""
+    # flask-jwt-extended fills in a missing "type" as "access" for foreign tokens; HDMS wants
+    # every required claim present in the signed token itself (already verified above).
+    raw = pyjwt.decode(token, options={"verify_signature": False})
+    if any(claim not in raw for claim in REQUIRED_CLAIMS) or raw["type"] != "access":
+        raise Unauthorized("The token lacks required claims.")
     user = CurrentUser.from_claims(get_jwt(), token)
     g.hdms_user = user
     return user

@@ -25,8 +25,8 @@ class ConfigurationError(RuntimeError):
     """Raised at start-up when the environment describes an unsafe or impossible setup."""
 
 
-def _project_var_dir() -> Path:
-    return Path(os.environ.get("HDMS_VAR_DIR", "var")).resolve()
+def _project_var_dir(env: dict[str, str]) -> Path:
+    return Path(env.get("HDMS_VAR_DIR", "var")).resolve()
 
 
 def _int(value: str, name: str) -> int:
@@ -131,10 +131,10 @@ def load_settings(
         or ""
     )
     if not database_url and hdms_env == EMBEDDED:
-        var_dir = _project_var_dir()
+        var_dir = _project_var_dir(env)
         var_dir.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite:///{var_dir / (service_name + '.db')}"
-    storage = env.get("FILE_STORAGE_DIR") or str(_project_var_dir() / "files")
+    storage = env.get("FILE_STORAGE_DIR") or str(_project_var_dir(env) / "files")
     settings = Settings(
         service_name=service_name,
         hdms_env=hdms_env,

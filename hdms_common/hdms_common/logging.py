@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, Response, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -30,18 +30,20 @@ def current_request_id() -> str | None:
     return None
 
 
-class RequestIdFilter(logging.Filter):
-    """Adds ``request_id`` and ``service`` to every record."""
+_default_service = "hdms"
+_base_record_factory = logging.getLogRecordFactory()
 
-    def __init__(self, service: str) -> None:
-        super().__init__()
-        self.service = service
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not hasattr(record, "request_id"):
-            record.request_id = current_request_id()
-        record.service = getattr(record, "service", None) or self.service
-        return True
+def _record_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    """Stamp every record with the request id and the service, whichever handler prints it.
+
+    A record factory rather than a handler filter: Alembic's and gunicorn's logging setups
+    replace handlers, and the stamp must survive them.
+    """
+    record = _base_record_factory(*args, **kwargs)
+    record.request_id = current_request_id()
+    record.service = current_app.name if has_app_context() else _default_service
+    return record
 
 
 class JSONFormatter(logging.Formatter):
@@ -73,22 +75,21 @@ class JSONFormatter(logging.Formatter):
 
 def configure_logging(service: str, *, level: str = "INFO", json_lines: bool = True) -> None:
     """Install one stderr handler on the root logger (idempotent across app factories)."""
+    global _default_service
+    _default_service = service
+    logging.setLogRecordFactory(_record_factory)
     root = logging.getLogger()
-    for handler in root.handlers:
-        if getattr(handler, "_hdms", False):
-            handler.filters = [f for f in handler.filters if not isinstance(f, RequestIdFilter)]
-            handler.addFilter(RequestIdFilter(service if len(root.handlers) == 1 else "hdms"))
-            return
+    root.setLevel(level)
+    if any(getattr(handler, "_hdms", False) for handler in root.handlers):
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler._hdms = True  # type: ignore[attr-defined]
-    handler.addFilter(RequestIdFilter(service))
     handler.setFormatter(
         JSONFormatter()
         if json_lines
         else logging.Formatter("%(asctime)s %(levelname)s [%(service)s %(request_id)s] %(message)s")
     )
     root.addHandler(handler)
-    root.setLevel(level)
 
 
 def init_request_ids(app: Flask, service: str) -> None:
@@ -113,7 +114,6 @@ def init_request_ids(app: Flask, service: str) -> None:
                 request.path,
                 response.status_code,
                 extra={
-                    "service": service,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },

@@ -1,0 +1,58 @@
+# The commands people type. `make run` and `make test` work on a fresh machine with Python 3.11+.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# Every package of the repository, installed editable into the one virtualenv.
+PACKAGES := hdms_common $(wildcard auth-service ticket-service communication-service file-service)
+LINT_DIRS := hdms_common $(PACKAGES) scripts bench tests conftest.py
+
+.PHONY: run test lint fmt bench migrate stack stack-stop clean install install-dev
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate requirements/base.txt $(wildcard */pyproject.toml)
+	$(PIP) install --quiet -r requirements/base.txt
+	$(PIP) install --quiet --no-deps $(addprefix -e ,$(PACKAGES))
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(PIP) install --quiet -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## run: the whole API on http://localhost:8080 (SQLite in ./var, demo company, no servers)
+run: $(VENV)/.installed
+	$(PY) scripts/embedded.py
+
+## migrate: apply every service's migrations to the embedded databases (and seed the demo)
+migrate: $(VENV)/.installed
+	$(PY) scripts/embedded.py --migrate-only
+
+## test: install what the tests need (Debian servers too) and run the whole suite
+test: $(VENV)/.installed-dev
+	bash scripts/ensure-test-deps.sh
+	$(PY) -m pytest
+
+## lint: ruff (lint + format check) and mypy
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(foreach p,$(PACKAGES),$(p)/$(subst -,_,$(p)))
+
+fmt: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## bench: the benchmarks in bench/ (not part of the tests)
+bench: $(VENV)/.installed-dev
+	bash scripts/ensure-test-deps.sh
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,198 @@
+"""The embedded mode (`make run`): every HDMS service in one gevent process on SQLite.
+
+Each installed service's app is built with HDMS_ENV=embedded, migrated, and mounted behind one
+dispatcher with the gateway's routes (ARCHITECTURE.md), WebSockets included. Events and tasks
+stay in-process; nothing but Python is needed. A new service plugs in with one SERVICES line.
+"""
+
+from __future__ import annotations
+
+# Monkey patching must happen before anything imports sockets, threads or psycopg2.
+import hdms_common.gevent_patch  # noqa: F401, I001
+
+import argparse
+import importlib
+import importlib.util
+import logging
+import os
+import secrets
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import upgrade
+
+from hdms_common.errors import PROBLEM_MIMETYPE
+
+log = logging.getLogger("hdms.embedded")
+
+
+@dataclass(frozen=True)
+class ServiceMount:
+    name: str
+    package: str
+    prefixes: tuple[str, ...]
+
+
+SERVICES = (
+    ServiceMount("auth", "auth_service", ("/api/auth", "/api/employees", "/api/departments", "/api/hdms")),
+    ServiceMount("ticket", "ticket_service", ("/api/tickets", "/api/sub-tickets", "/api/approvals")),
+    ServiceMount("communication", "communication_service", ("/api/chat", "/api/notifications", "/ws/")),
+    ServiceMount("file", "file_service", ("/api/files",)),
+)
+
+
+def installed_services() -> list[ServiceMount]:
+    """The services whose packages are importable here (later ones plug in when they exist)."""
+    return [s for s in SERVICES if importlib.util.find_spec(s.package) is not None]
+
+
+def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    body = (
+        b'{"type":"urn:hdms:problem:not-found","title":"Not Found","status":404,'
+        b'"detail":"No HDMS service serves this path."}'
+    )
+    start_response("404 Not Found", [("Content-Type", PROBLEM_MIMETYPE), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+class PathDispatcher:
+    """Sends each request to the app that owns its path prefix, leaving the path untouched.
+
+    Unlike werkzeug's DispatcherMiddleware it does not move the prefix into SCRIPT_NAME: every
+    service already routes on the full gateway path.
+    """
+
+    def __init__(self, mounts: list[tuple[str, Any]], fallback: Any = _not_found) -> None:
+        # Longest prefix first, so that /api/tickets never shadows a longer one.
+        self.mounts = sorted(mounts, key=lambda m: len(m[0]), reverse=True)
+        self.fallback = fallback
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        for prefix, app in self.mounts:
+            bare = prefix.rstrip("/")
+            if path == bare or path.startswith(bare + "/"):
+                return app(environ, start_response)
+        return self.fallback(environ, start_response)
+
+
+def embedded_environ(var_dir: Path, port: int) -> dict[str, str]:
+    """The environment every app of the process is built with."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    secret_file = var_dir / "jwt-secret"
+    if not secret_file.exists():
+        # A random secret per installation, so that no token is valid across machines.
+        secret_file.write_text(secrets.token_urlsafe(48))
+        secret_file.chmod(0o600)
+    base_url = f"http://127.0.0.1:{port}"
+    environ = dict(os.environ)
+    environ.update(
+        HDMS_ENV="embedded",
+        HDMS_VAR_DIR=str(var_dir),
+        JWT_SECRET_KEY=secret_file.read_text().strip(),
+        AUTH_SERVICE_URL=base_url,
+        TICKET_SERVICE_URL=base_url,
+        FILE_SERVICE_URL=base_url,
+        COMMUNICATION_SERVICE_URL=base_url,
+        FILE_STORAGE_DIR=str(var_dir / "files"),
+        REDIS_URL="",
+    )
+    for key in ("DATABASE_URL", "PGBOUNCER_URL"):
+        environ.pop(key, None)
+    environ.setdefault("LOG_FORMAT", "text")
+    return environ
+
+
+def build_apps(environ: dict[str, str], *, migrate: bool = True) -> dict[str, Flask]:
+    """Create (and migrate) every installed service's app."""
+    apps: dict[str, Flask] = {}
+    for service in installed_services():
+        module = importlib.import_module(service.package)
+        app = module.create_app(environ=environ)
+        if migrate:
+            with app.app_context():
+                upgrade()
+        apps[service.name] = app
+    return apps
+
+
+def seed_demo(apps: dict[str, Flask]) -> list[tuple[str, str, str, str]]:
+    """Seed the demo company (idempotent) and return its logins."""
+    from auth_service.cli import seed_demo_company
+
+    with apps["auth"].app_context():
+        logins = seed_demo_company()
+    for name, app in apps.items():
+        seeder = getattr(importlib.import_module(app.import_name), "seed_embedded_demo", None)
+        if seeder is not None and name != "auth":
+            seeder(app)
+    return logins
+
+
+def build_dispatcher(apps: dict[str, Flask]) -> PathDispatcher:
+    by_name = {s.name: s for s in SERVICES}
+    mounts = [(prefix, app) for name, app in apps.items() for prefix in by_name[name].prefixes]
+    mounts.append(("/healthz", apps["auth"]))
+    mounts.append(("/readyz", apps["auth"]))
+    return PathDispatcher(mounts)
+
+
+def start_background(apps: dict[str, Flask]) -> None:
+    """Start each service's in-process background work (relays, consumers, task runners)."""
+    for app in apps.values():
+        starter = getattr(importlib.import_module(app.import_name), "start_embedded", None)
+        if starter is not None:
+            starter(app)
+
+
+def print_banner(port: int, logins: list[tuple[str, str, str, str]], services: list[str]) -> None:
+    lines = [
+        "",
+        f"HDMS is running at http://localhost:{port}  (services: {', '.join(services)})",
+        f"API docs: http://localhost:{port}/api/auth/docs (and /api/tickets/docs, /api/chat/docs, /api/files/docs)",
+        "",
+        "Demo logins (POST /api/auth/login-hdms {employee_code, password}):",
+    ]
+    lines += [f"  {code:8} {password:22} {name:18} {roles}" for code, password, name, roles in logins]
+    lines += ["", "Press Ctrl-C to stop.", ""]
+    print("\n".join(lines), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("HDMS_PORT", "8080")))
+    parser.add_argument("--host", default=os.environ.get("HDMS_HOST", "127.0.0.1"))
+    parser.add_argument("--var-dir", default=os.environ.get("HDMS_VAR_DIR", "var"))
+    parser.add_argument("--migrate-only", action="store_true", help="Migrate and seed, then exit.")
+    args = parser.parse_args(argv)
+
+    from gevent import pywsgi
+
+    environ = embedded_environ(Path(args.var_dir).resolve(), args.port)
+    apps = build_apps(environ)
+    logins = seed_demo(apps)
+    if args.migrate_only:
+        print(f"migrated and seeded: {', '.join(apps)}")
+        return 0
+    server = pywsgi.WSGIServer((args.host, args.port), build_dispatcher(apps), log=None)
+    server.init_socket()  # fail now, before the banner, if the port is taken
+
+    def stop(signum: int, frame: Any) -> None:
+        print("\nstopping HDMS...", flush=True)
+        server.stop(timeout=5)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    start_background(apps)
+    print_banner(args.port, logins, list(apps))
+    server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
