@@ -91,11 +91,15 @@ def create_user(auth_app: Flask) -> Callable[..., TestUser]:
             )
             for role, departments in (roles or {}).items():
                 grant_access(
-                    session=db.session, employee_id=employee.id, roles=[role],
-                    department_ids=departments, granted_by=None,
+                    session=db.session,
+                    employee_id=employee.id,
+                    roles=[role],
+                    department_ids=departments,
+                    granted_by=None,
                 )
             pair = issue_tokens(
-                session=db.session, employee=employee,
+                session=db.session,
+                employee=employee,
                 refresh_lifetime=auth_app.config["JWT_REFRESH_TOKEN_EXPIRES"],
             )
             db.session.commit()

@@ -7,9 +7,6 @@ stay in-process; nothing but Python is needed. A new service plugs in with one S
 
 from __future__ import annotations
 
-# Monkey patching must happen before anything imports sockets, threads or psycopg2.
-import hdms_common.gevent_patch  # noqa: F401, I001
-
 import argparse
 import importlib
 import importlib.util
@@ -26,6 +23,8 @@ from typing import Any
 from flask import Flask
 from flask_migrate import upgrade
 
+# Monkey patching must happen before anything imports sockets, threads or psycopg2.
+import hdms_common.gevent_patch  # noqa: F401, I001
 from hdms_common.errors import PROBLEM_MIMETYPE
 
 log = logging.getLogger("hdms.embedded")
@@ -39,9 +38,15 @@ class ServiceMount:
 
 
 SERVICES = (
-    ServiceMount("auth", "auth_service", ("/api/auth", "/api/employees", "/api/departments", "/api/hdms")),
-    ServiceMount("ticket", "ticket_service", ("/api/tickets", "/api/sub-tickets", "/api/approvals")),
-    ServiceMount("communication", "communication_service", ("/api/chat", "/api/notifications", "/ws/")),
+    ServiceMount(
+        "auth", "auth_service", ("/api/auth", "/api/employees", "/api/departments", "/api/hdms")
+    ),
+    ServiceMount(
+        "ticket", "ticket_service", ("/api/tickets", "/api/sub-tickets", "/api/approvals")
+    ),
+    ServiceMount(
+        "communication", "communication_service", ("/api/chat", "/api/notifications", "/ws/")
+    ),
     ServiceMount("file", "file_service", ("/api/files",)),
 )
 
@@ -56,7 +61,9 @@ def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> I
         b'{"type":"urn:hdms:problem:not-found","title":"Not Found","status":404,'
         b'"detail":"No HDMS service serves this path."}'
     )
-    start_response("404 Not Found", [("Content-Type", PROBLEM_MIMETYPE), ("Content-Length", str(len(body)))])
+    start_response(
+        "404 Not Found", [("Content-Type", PROBLEM_MIMETYPE), ("Content-Length", str(len(body)))]
+    )
     return [body]
 
 
@@ -72,7 +79,9 @@ class PathDispatcher:
         self.mounts = sorted(mounts, key=lambda m: len(m[0]), reverse=True)
         self.fallback = fallback
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         for prefix, app in self.mounts:
             bare = prefix.rstrip("/")
@@ -154,11 +163,13 @@ def print_banner(port: int, logins: list[tuple[str, str, str, str]], services: l
     lines = [
         "",
         f"HDMS is running at http://localhost:{port}  (services: {', '.join(services)})",
-        f"API docs: http://localhost:{port}/api/auth/docs (and /api/tickets/docs, /api/chat/docs, /api/files/docs)",
+        f"API docs: http://localhost:{port}/api/<auth|tickets|chat|files>/docs",
         "",
         "Demo logins (POST /api/auth/login-hdms {employee_code, password}):",
     ]
-    lines += [f"  {code:8} {password:22} {name:18} {roles}" for code, password, name, roles in logins]
+    lines += [
+        f"  {code:8} {password:22} {name:18} {roles}" for code, password, name, roles in logins
+    ]
     lines += ["", "Press Ctrl-C to stop.", ""]
     print("\n".join(lines), flush=True)
 

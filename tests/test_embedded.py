@@ -37,7 +37,11 @@ def _request(url, *, method="GET", body=None, token=None):
         request.add_header("Authorization", f"Bearer {token}")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.headers.get("Content-Type"), json.loads(response.read() or b"null")
+            return (
+                response.status,
+                response.headers.get("Content-Type"),
+                json.loads(response.read() or b"null"),
+            )
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Content-Type"), json.loads(error.read() or b"null")
 
@@ -47,10 +51,18 @@ def embedded_server(tmp_path_factory):
     """`scripts/embedded.py` as `make run` starts it, on a free port and a fresh ./var."""
     var_dir = tmp_path_factory.mktemp("var")
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PGBOUNCER_URL", "REDIS_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "PGBOUNCER_URL", "REDIS_URL")
+    }
     process = subprocess.Popen(
         [sys.executable, str(EMBEDDED), "--port", str(port), "--var-dir", str(var_dir)],
-        cwd=var_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=var_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     output = []
     deadline = time.monotonic() + 120
@@ -86,7 +98,8 @@ def test_make_run_prints_demo_logins_that_get_tokens_me_accepts(embedded_server)
     for code in ("ADM001", "MOD001", "ASG001", "REQ001"):
         assert code in output
     status, _, body = _request(
-        f"{base}/api/auth/login-hdms", method="POST",
+        f"{base}/api/auth/login-hdms",
+        method="POST",
         body={"employee_code": "REQ001", "password": _demo_login(output, "REQ001")},
     )
     assert status == 200
@@ -96,8 +109,11 @@ def test_make_run_prints_demo_logins_that_get_tokens_me_accepts(embedded_server)
 
 def test_token_signed_with_another_key_is_401_problem(embedded_server):
     base, _, _, _ = embedded_server
-    forged = encode_token(subject="00000000-0000-0000-0000-000000000001",
-                          claims={"hdms_roles": ["admin"]}, secret="another-key" * 4)
+    forged = encode_token(
+        subject="00000000-0000-0000-0000-000000000001",
+        claims={"hdms_roles": ["admin"]},
+        secret="another-key" * 4,
+    )
     status, content_type, body = _request(f"{base}/api/auth/me", token=forged)
     assert status == 401 and content_type == "application/problem+json" and body["status"] == 401
 
@@ -112,10 +128,22 @@ def test_every_installed_service_answers_on_its_gateway_path(embedded_server):
     base, _, _, _ = embedded_server
     spec = importlib.util.spec_from_file_location("hdms_embedded", EMBEDDED)
     assert spec and spec.loader
-    prefixes = {"auth": "/api/auth", "ticket": "/api/tickets", "communication": "/api/chat", "file": "/api/files"}
-    names = [name for name, package in (("auth", "auth_service"), ("ticket", "ticket_service"),
-             ("communication", "communication_service"), ("file", "file_service"))
-             if importlib.util.find_spec(package) is not None]
+    prefixes = {
+        "auth": "/api/auth",
+        "ticket": "/api/tickets",
+        "communication": "/api/chat",
+        "file": "/api/files",
+    }
+    names = [
+        name
+        for name, package in (
+            ("auth", "auth_service"),
+            ("ticket", "ticket_service"),
+            ("communication", "communication_service"),
+            ("file", "file_service"),
+        )
+        if importlib.util.find_spec(package) is not None
+    ]
     for name in names:
         status, _, spec_body = _request(f"{base}{prefixes[name]}/openapi.json")
         assert status == 200 and spec_body["openapi"].startswith("3."), name
@@ -127,10 +155,26 @@ def test_data_is_kept_in_sqlite_under_var_and_reused_by_a_second_run(embedded_se
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=15) == 0  # Ctrl-C stops it cleanly
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PGBOUNCER_URL", "REDIS_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "PGBOUNCER_URL", "REDIS_URL")
+    }
     again = subprocess.run(
-        [sys.executable, str(EMBEDDED), "--port", str(port), "--var-dir", str(var_dir), "--migrate-only"],
-        cwd=var_dir, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            str(EMBEDDED),
+            "--port",
+            str(port),
+            "--var-dir",
+            str(var_dir),
+            "--migrate-only",
+        ],
+        cwd=var_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert again.returncode == 0, again.stderr
     assert (var_dir / "jwt-secret").read_text()  # the same secret: earlier tokens stay valid

@@ -10,8 +10,13 @@ PROBLEM = "application/problem+json"
 
 
 def _new_employee(department, **overrides):
-    return {"employee_code": f"N{uuid.uuid4().hex[:6]}", "name": "New Person",
-            "password": "long-enough-password", "department_id": str(department), **overrides}
+    return {
+        "employee_code": f"N{uuid.uuid4().hex[:6]}",
+        "name": "New Person",
+        "password": "long-enough-password",
+        "department_id": str(department),
+        **overrides,
+    }
 
 
 def _count_employees(client, admin):
@@ -30,9 +35,13 @@ def test_admin_creates_reads_updates_and_deactivates_an_employee(client, admin, 
     assert created.status_code == 201
     employee = created.get_json()
     assert "password" not in employee and "password_hash" not in employee
-    patched = client.patch(f"/api/employees/{employee['id']}", json={"name": "Renamed"}, headers=admin.headers)
+    patched = client.patch(
+        f"/api/employees/{employee['id']}", json={"name": "Renamed"}, headers=admin.headers
+    )
     assert patched.status_code == 200 and patched.get_json()["name"] == "Renamed"
-    assert client.delete(f"/api/employees/{employee['id']}", headers=admin.headers).status_code == 204
+    assert (
+        client.delete(f"/api/employees/{employee['id']}", headers=admin.headers).status_code == 204
+    )
     fetched = client.get(f"/api/employees/{employee['id']}", headers=admin.headers).get_json()
     assert fetched["is_active"] is False
 
@@ -41,7 +50,9 @@ def test_admin_creates_reads_updates_and_deactivates_an_employee(client, admin, 
     ("method", "path_suffix", "body"),
     [("post", "", "new"), ("patch", "{id}", {"name": "X"}), ("delete", "{id}", None)],
 )
-def test_non_admins_cannot_write_employees(client, requestor, create_user, department, method, path_suffix, body):
+def test_non_admins_cannot_write_employees(
+    client, requestor, create_user, department, method, path_suffix, body
+):
     moderator = create_user(roles={"moderator": [department]}, department_id=department)
     target = create_user(roles={"requestor": [department]}, department_id=department)
     for user in (requestor, moderator):
@@ -57,7 +68,9 @@ def test_requestor_cannot_list_employees_but_can_read_one(client, requestor, adm
     assert client.get("/api/employees/", headers=requestor.headers).status_code == 403
     one = client.get(f"/api/employees/{admin.id}", headers=requestor.headers)
     assert one.status_code == 200
-    assert one.get_json()["grants"] == [{"role": "admin", "department_id": str(admin.department_id)}]
+    assert one.get_json()["grants"] == [
+        {"role": "admin", "department_id": str(admin.department_id)}
+    ]
 
 
 def test_unknown_employee_is_404_problem(client, admin):
@@ -78,9 +91,13 @@ def test_unknown_employee_is_404_problem(client, admin):
         ({"role": "admin"}, "role"),
     ],
 )
-def test_invalid_employee_is_422_and_nothing_is_created(client, admin, department, overrides, field):
+def test_invalid_employee_is_422_and_nothing_is_created(
+    client, admin, department, overrides, field
+):
     before = _count_employees(client, admin)
-    response = client.post("/api/employees/", json=_new_employee(department, **overrides), headers=admin.headers)
+    response = client.post(
+        "/api/employees/", json=_new_employee(department, **overrides), headers=admin.headers
+    )
     assert response.status_code == 422
     assert response.content_type == PROBLEM
     assert field in response.get_json()["errors"]
@@ -90,14 +107,18 @@ def test_invalid_employee_is_422_and_nothing_is_created(client, admin, departmen
 def test_duplicate_employee_code_is_409_whatever_the_case(client, admin, department):
     body = _new_employee(department, employee_code="Dup01")
     assert client.post("/api/employees/", json=body, headers=admin.headers).status_code == 201
-    again = client.post("/api/employees/", json={**body, "employee_code": "DUP01"}, headers=admin.headers)
+    again = client.post(
+        "/api/employees/", json={**body, "employee_code": "DUP01"}, headers=admin.headers
+    )
     assert again.status_code == 409
     assert "employee_code" in again.get_json()["errors"]
 
 
 @pytest.mark.parametrize("raw", ["null", "[]", '"text"', "42", "false", "{not json"])
 def test_body_that_is_not_an_object_is_a_4xx_problem(client, admin, raw):
-    response = client.post("/api/employees/", data=raw, content_type="application/json", headers=admin.headers)
+    response = client.post(
+        "/api/employees/", data=raw, content_type="application/json", headers=admin.headers
+    )
     assert response.status_code in (400, 422)
     assert response.content_type == PROBLEM
 
@@ -109,7 +130,9 @@ def test_deactivated_employee_can_no_longer_log_in_or_refresh(client, admin, req
     assert client.post("/api/auth/refresh", json={"refresh": tokens["refresh"]}).status_code == 401
 
 
-def test_moderator_finds_the_assignees_of_their_department(client, create_user, department, create_department):
+def test_moderator_finds_the_assignees_of_their_department(
+    client, create_user, department, create_department
+):
     other = create_department()
     moderator = create_user(roles={"moderator": [department]}, department_id=department)
     mine = create_user(roles={"assignee": [department]}, department_id=department)
@@ -121,20 +144,44 @@ def test_moderator_finds_the_assignees_of_their_department(client, create_user, 
 
 
 def test_departments_are_readable_by_any_hdms_user_and_writable_by_admins(client, admin, requestor):
-    created = client.post("/api/departments/", json={"name": "Legal", "code": "LEGAL"}, headers=admin.headers)
+    created = client.post(
+        "/api/departments/", json={"name": "Legal", "code": "LEGAL"}, headers=admin.headers
+    )
     assert created.status_code == 201
     department_id = created.get_json()["id"]
-    names = [d["name"] for d in client.get("/api/departments/?limit=100", headers=requestor.headers).get_json()["items"]]
+    names = [
+        d["name"]
+        for d in client.get("/api/departments/?limit=100", headers=requestor.headers).get_json()[
+            "items"
+        ]
+    ]
     assert "Legal" in names
-    assert client.get(f"/api/departments/{department_id}", headers=requestor.headers).status_code == 200
-    denied = client.post("/api/departments/", json={"name": "X", "code": "X"}, headers=requestor.headers)
+    assert (
+        client.get(f"/api/departments/{department_id}", headers=requestor.headers).status_code
+        == 200
+    )
+    denied = client.post(
+        "/api/departments/", json={"name": "X", "code": "X"}, headers=requestor.headers
+    )
     assert denied.status_code == 403
-    assert client.patch(f"/api/departments/{department_id}", json={"is_active": False}, headers=admin.headers).status_code == 200
-    names = [d["name"] for d in client.get("/api/departments/?limit=100", headers=requestor.headers).get_json()["items"]]
+    assert (
+        client.patch(
+            f"/api/departments/{department_id}", json={"is_active": False}, headers=admin.headers
+        ).status_code
+        == 200
+    )
+    names = [
+        d["name"]
+        for d in client.get("/api/departments/?limit=100", headers=requestor.headers).get_json()[
+            "items"
+        ]
+    ]
     assert "Legal" not in names
 
 
 def test_duplicate_department_name_is_409(client, admin):
     client.post("/api/departments/", json={"name": "Finance", "code": "FIN"}, headers=admin.headers)
-    response = client.post("/api/departments/", json={"name": "finance", "code": "FIN2"}, headers=admin.headers)
+    response = client.post(
+        "/api/departments/", json={"name": "finance", "code": "FIN2"}, headers=admin.headers
+    )
     assert response.status_code == 409

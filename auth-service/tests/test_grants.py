@@ -5,12 +5,18 @@ from __future__ import annotations
 import jwt
 
 
-def test_admin_grants_a_role_that_appears_at_the_next_login(client, auth_app, admin, create_user, department, login):
+def test_admin_grants_a_role_that_appears_at_the_next_login(
+    client, auth_app, admin, create_user, department, login
+):
     employee = create_user(department_id=department)
     assert login(employee.employee_code, employee.password).status_code == 401
     granted = client.post(
         "/api/hdms/grant-access",
-        json={"employee_id": str(employee.id), "roles": ["assignee"], "department_ids": [str(department)]},
+        json={
+            "employee_id": str(employee.id),
+            "roles": ["assignee"],
+            "department_ids": [str(department)],
+        },
         headers=admin.headers,
     )
     assert granted.status_code == 200
@@ -21,16 +27,28 @@ def test_admin_grants_a_role_that_appears_at_the_next_login(client, auth_app, ad
 
 
 def test_granting_twice_keeps_one_grant(client, admin, requestor, department):
-    body = {"employee_id": str(requestor.id), "roles": ["requestor"], "department_ids": [str(department)]}
+    body = {
+        "employee_id": str(requestor.id),
+        "roles": ["requestor"],
+        "department_ids": [str(department)],
+    }
     response = client.post("/api/hdms/grant-access", json=body, headers=admin.headers)
-    assert response.get_json()["grants"] == [{"role": "requestor", "department_id": str(department)}]
+    assert response.get_json()["grants"] == [
+        {"role": "requestor", "department_id": str(department)}
+    ]
 
 
-def test_revoked_grant_is_refused_at_the_next_login_and_refresh(client, admin, requestor, department, login):
+def test_revoked_grant_is_refused_at_the_next_login_and_refresh(
+    client, admin, requestor, department, login
+):
     tokens = login(requestor.employee_code, requestor.password).get_json()
     revoked = client.delete(
         "/api/hdms/grant-access",
-        json={"employee_id": str(requestor.id), "roles": ["requestor"], "department_ids": [str(department)]},
+        json={
+            "employee_id": str(requestor.id),
+            "roles": ["requestor"],
+            "department_ids": [str(department)],
+        },
         headers=admin.headers,
     )
     assert revoked.status_code == 200 and revoked.get_json()["grants"] == []
@@ -40,27 +58,59 @@ def test_revoked_grant_is_refused_at_the_next_login_and_refresh(client, admin, r
 
 def test_only_admins_grant_or_revoke(client, create_user, department, requestor):
     moderator = create_user(roles={"moderator": [department]}, department_id=department)
-    body = {"employee_id": str(requestor.id), "roles": ["admin"], "department_ids": [str(department)]}
-    assert client.post("/api/hdms/grant-access", json=body, headers=moderator.headers).status_code == 403
-    assert client.delete("/api/hdms/grant-access", json=body, headers=moderator.headers).status_code == 403
-    assert client.get(f"/api/employees/{requestor.id}", headers=moderator.headers).get_json()["hdms_roles"] == ["requestor"]
+    body = {
+        "employee_id": str(requestor.id),
+        "roles": ["admin"],
+        "department_ids": [str(department)],
+    }
+    assert (
+        client.post("/api/hdms/grant-access", json=body, headers=moderator.headers).status_code
+        == 403
+    )
+    assert (
+        client.delete("/api/hdms/grant-access", json=body, headers=moderator.headers).status_code
+        == 403
+    )
+    assert client.get(f"/api/employees/{requestor.id}", headers=moderator.headers).get_json()[
+        "hdms_roles"
+    ] == ["requestor"]
 
 
 def test_grant_with_unknown_role_or_department_is_422_and_changes_nothing(client, admin, requestor):
     import uuid
 
     for body in (
-        {"employee_id": str(requestor.id), "roles": ["superuser"], "department_ids": [str(requestor.department_id)]},
-        {"employee_id": str(requestor.id), "roles": ["admin"], "department_ids": [str(uuid.uuid4())]},
-        {"employee_id": str(requestor.id), "roles": [], "department_ids": [str(requestor.department_id)]},
+        {
+            "employee_id": str(requestor.id),
+            "roles": ["superuser"],
+            "department_ids": [str(requestor.department_id)],
+        },
+        {
+            "employee_id": str(requestor.id),
+            "roles": ["admin"],
+            "department_ids": [str(uuid.uuid4())],
+        },
+        {
+            "employee_id": str(requestor.id),
+            "roles": [],
+            "department_ids": [str(requestor.department_id)],
+        },
     ):
         response = client.post("/api/hdms/grant-access", json=body, headers=admin.headers)
         assert response.status_code == 422, body
-    assert client.get(f"/api/employees/{requestor.id}", headers=admin.headers).get_json()["hdms_roles"] == ["requestor"]
+    assert client.get(f"/api/employees/{requestor.id}", headers=admin.headers).get_json()[
+        "hdms_roles"
+    ] == ["requestor"]
 
 
 def test_grant_for_unknown_employee_is_404(client, admin, department):
     import uuid
 
-    body = {"employee_id": str(uuid.uuid4()), "roles": ["admin"], "department_ids": [str(department)]}
-    assert client.post("/api/hdms/grant-access", json=body, headers=admin.headers).status_code == 404
+    body = {
+        "employee_id": str(uuid.uuid4()),
+        "roles": ["admin"],
+        "department_ids": [str(department)],
+    }
+    assert (
+        client.post("/api/hdms/grant-access", json=body, headers=admin.headers).status_code == 404
+    )

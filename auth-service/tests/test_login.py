@@ -20,11 +20,25 @@ def test_requestor_logs_in_and_me_returns_them(client, login, requestor):
     assert me.get_json()["id"] == str(requestor.id)
 
 
-def test_access_token_carries_the_documented_claims(client, login, auth_app, create_user, department):
-    user = create_user(roles={"moderator": [department], "assignee": [department]}, department_id=department)
+def test_access_token_carries_the_documented_claims(
+    client, login, auth_app, create_user, department
+):
+    user = create_user(
+        roles={"moderator": [department], "assignee": [department]}, department_id=department
+    )
     body = login(user.employee_code, user.password).get_json()
     claims = jwt.decode(body["access"], auth_app.config["JWT_SECRET_KEY"], algorithms=["HS256"])
-    for claim in ("sub", "employee_code", "name", "department_id", "hdms_roles", "type", "iat", "exp", "jti"):
+    for claim in (
+        "sub",
+        "employee_code",
+        "name",
+        "department_id",
+        "hdms_roles",
+        "type",
+        "iat",
+        "exp",
+        "jti",
+    ):
         assert claim in claims
     assert claims["type"] == "access"
     assert claims["hdms_roles"] == ["assignee", "moderator"]
@@ -46,7 +60,9 @@ def test_wrong_password_is_401_problem(client, login, requestor, password):
         assert "access" not in response.get_json()
 
 
-def test_unknown_employee_and_employee_without_grant_get_the_same_401(client, login, create_user, department):
+def test_unknown_employee_and_employee_without_grant_get_the_same_401(
+    client, login, create_user, department
+):
     no_grant = create_user(department_id=department)
     unknown = login("NOBODY", "whatever-password")
     without_grant = login(no_grant.employee_code, no_grant.password)
@@ -54,7 +70,9 @@ def test_unknown_employee_and_employee_without_grant_get_the_same_401(client, lo
     assert unknown.get_json()["detail"] == without_grant.get_json()["detail"]
 
 
-def test_brute_force_on_one_employee_is_throttled_even_for_the_right_password(client, login, requestor):
+def test_brute_force_on_one_employee_is_throttled_even_for_the_right_password(
+    client, login, requestor
+):
     for _ in range(5):
         assert login(requestor.employee_code, "guess-guess-guess").status_code == 401
     throttled = login(requestor.employee_code, requestor.password)
@@ -85,7 +103,12 @@ def test_refresh_rotates_and_a_reused_refresh_token_revokes_the_family(client, l
     assert rotated.status_code == 200
     second = rotated.get_json()
     assert second["refresh"] != first["refresh"]
-    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {second['access']}"}).status_code == 200
+    assert (
+        client.get(
+            "/api/auth/me", headers={"Authorization": f"Bearer {second['access']}"}
+        ).status_code
+        == 200
+    )
 
     reused = client.post("/api/auth/refresh", json={"refresh": first["refresh"]})
     assert reused.status_code == 401
@@ -111,5 +134,7 @@ def test_other_login_sessions_survive_one_family_revocation(client, login, reque
     laptop = login(requestor.employee_code, requestor.password).get_json()
     phone = login(requestor.employee_code, requestor.password).get_json()
     client.post("/api/auth/refresh", json={"refresh": laptop["refresh"]})
-    client.post("/api/auth/refresh", json={"refresh": laptop["refresh"]})  # reuse: laptop family revoked
+    client.post(
+        "/api/auth/refresh", json={"refresh": laptop["refresh"]}
+    )  # reuse: laptop family revoked
     assert client.post("/api/auth/refresh", json={"refresh": phone["refresh"]}).status_code == 200

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 
 import pytest
 import requests
@@ -16,20 +15,28 @@ PROBLEM = "application/problem+json"
 
 
 def _employee(department, code):
-    return {"employee_code": code, "name": f"Person {code}", "password": "long-enough-password",
-            "department_id": str(department)}
+    return {
+        "employee_code": code,
+        "name": f"Person {code}",
+        "password": "long-enough-password",
+        "department_id": str(department),
+    }
 
 
 def test_pages_stay_correct_while_rows_are_inserted_between_them(client, admin, department):
     for i in range(7):
-        client.post("/api/employees/", json=_employee(department, f"P{i:03d}"), headers=admin.headers)
+        client.post(
+            "/api/employees/", json=_employee(department, f"P{i:03d}"), headers=admin.headers
+        )
     seen, cursor, inserted = [], None, 0
     while True:
         url = "/api/employees/?limit=3" + (f"&cursor={cursor}" if cursor else "")
         body = client.get(url, headers=admin.headers).get_json()
         seen += [item["employee_code"] for item in body["items"]]
         # New rows arrive between pages; newest-first keyset pages must neither repeat nor skip.
-        client.post("/api/employees/", json=_employee(department, f"LATE{inserted}"), headers=admin.headers)
+        client.post(
+            "/api/employees/", json=_employee(department, f"LATE{inserted}"), headers=admin.headers
+        )
         inserted += 1
         cursor = body["next_cursor"]
         if not cursor:
@@ -64,7 +71,9 @@ def test_same_idempotency_key_and_body_replays_the_first_response(client, admin,
     assert len(listed) == 1
 
 
-def test_same_idempotency_key_with_another_body_is_422_and_creates_nothing(client, admin, department):
+def test_same_idempotency_key_with_another_body_is_422_and_creates_nothing(
+    client, admin, department
+):
     headers = {**admin.headers, "Idempotency-Key": "create-idem2"}
     client.post("/api/employees/", json=_employee(department, "IDEM2"), headers=headers)
     other = client.post("/api/employees/", json=_employee(department, "IDEM3"), headers=headers)
@@ -75,18 +84,32 @@ def test_same_idempotency_key_with_another_body_is_422_and_creates_nothing(clien
 def test_a_failed_create_does_not_burn_its_idempotency_key(client, admin, department):
     headers = {**admin.headers, "Idempotency-Key": "retry-after-fix"}
     body = _employee(department, "IDEM4")
-    assert client.post("/api/employees/", json={**body, "password": "short"}, headers=headers).status_code == 422
+    assert (
+        client.post(
+            "/api/employees/", json={**body, "password": "short"}, headers=headers
+        ).status_code
+        == 422
+    )
     # The client fixes the body and retries with the same key: it was not stored for the failure.
     assert client.post("/api/employees/", json=body, headers=headers).status_code == 201
-    assert client.post("/api/employees/", json=body, headers=headers).headers["Idempotent-Replayed"] == "true"
+    assert (
+        client.post("/api/employees/", json=body, headers=headers).headers["Idempotent-Replayed"]
+        == "true"
+    )
 
 
 def test_keys_are_scoped_per_user(client, admin, create_user, department):
     other_admin = create_user(roles={"admin": [department]}, department_id=department)
-    a = client.post("/api/departments/", json={"name": "Ops", "code": "OPS"},
-                    headers={**admin.headers, "Idempotency-Key": "same"})
-    b = client.post("/api/departments/", json={"name": "Ops2", "code": "OPS2"},
-                    headers={**other_admin.headers, "Idempotency-Key": "same"})
+    a = client.post(
+        "/api/departments/",
+        json={"name": "Ops", "code": "OPS"},
+        headers={**admin.headers, "Idempotency-Key": "same"},
+    )
+    b = client.post(
+        "/api/departments/",
+        json={"name": "Ops2", "code": "OPS2"},
+        headers={**other_admin.headers, "Idempotency-Key": "same"},
+    )
     assert a.status_code == b.status_code == 201
 
 
@@ -98,7 +121,11 @@ def test_concurrent_creates_with_one_key_create_one_row(auth_service_url, admin,
 
     def send() -> None:
         barrier.wait()
-        results.append(requests.post(f"{auth_service_url}/api/employees/", json=body, headers=headers, timeout=30))
+        results.append(
+            requests.post(
+                f"{auth_service_url}/api/employees/", json=body, headers=headers, timeout=30
+            )
+        )
 
     threads = [threading.Thread(target=send) for _ in range(8)]
     for thread in threads:
@@ -109,13 +136,17 @@ def test_concurrent_creates_with_one_key_create_one_row(auth_service_url, admin,
     assert set(statuses) <= {201, 409}
     created_ids = {r.json()["id"] for r in results if r.status_code == 201}
     assert len(created_ids) == 1
-    listed = requests.get(f"{auth_service_url}/api/employees/?q=RACE1", headers=admin.headers, timeout=10).json()
+    listed = requests.get(
+        f"{auth_service_url}/api/employees/?q=RACE1", headers=admin.headers, timeout=10
+    ).json()
     assert len(listed["items"]) == 1
 
 
 def test_request_id_is_taken_echoed_and_logged(client, admin, caplog):
     caplog.set_level(logging.INFO, logger="hdms.access")
-    response = client.get("/api/auth/me", headers={**admin.headers, "X-Request-ID": "trace-abc-123"})
+    response = client.get(
+        "/api/auth/me", headers={**admin.headers, "X-Request-ID": "trace-abc-123"}
+    )
     assert response.headers["X-Request-ID"] == "trace-abc-123"
     assert any(getattr(r, "request_id", None) == "trace-abc-123" for r in caplog.records)
 
@@ -132,11 +163,14 @@ def test_problem_bodies_carry_the_request_id(client):
     assert response.get_json()["request_id"] == "rid-42"
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("get", "/api/nothing-here", 404),
-    ("put", "/api/auth/me", 405),
-    ("get", "/api/employees/not-a-uuid", 404),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("get", "/api/nothing-here", 404),
+        ("put", "/api/auth/me", 405),
+        ("get", "/api/employees/not-a-uuid", 404),
+    ],
+)
 def test_framework_errors_are_problem_json(client, method, path, status):
     response = getattr(client, method)(path)
     assert response.status_code == status
@@ -160,15 +194,23 @@ def test_unexpected_error_is_a_bare_500_without_internals(base_environ):
 def test_oversized_body_is_413_problem(base_environ):
     app = create_app(environ=base_environ)
     app.config["MAX_CONTENT_LENGTH"] = 100
-    response = app.test_client().post("/api/auth/login-hdms", data="x" * 1000, content_type="application/json")
+    response = app.test_client().post(
+        "/api/auth/login-hdms", data="x" * 1000, content_type="application/json"
+    )
     assert response.status_code == 413 and response.content_type == PROBLEM
 
 
 def test_openapi_document_and_docs_are_served(client):
     spec = client.get("/api/auth/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    for path in ("/api/auth/login-hdms", "/api/auth/refresh", "/api/auth/me", "/api/employees/",
-                 "/api/departments/", "/api/hdms/grant-access"):
+    for path in (
+        "/api/auth/login-hdms",
+        "/api/auth/refresh",
+        "/api/auth/me",
+        "/api/employees/",
+        "/api/departments/",
+        "/api/hdms/grant-access",
+    ):
         assert path in spec["paths"]
     assert client.get("/api/auth/docs").status_code == 200
 

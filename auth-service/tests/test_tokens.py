@@ -17,8 +17,11 @@ PROBLEM = "application/problem+json"
 
 def _claims(user):
     return build_claims(
-        user_id=user.id, employee_code=user.employee_code, name=user.name,
-        department_id=user.department_id, grants=user.grants,
+        user_id=user.id,
+        employee_code=user.employee_code,
+        name=user.name,
+        department_id=user.department_id,
+        grants=user.grants,
     )
 
 
@@ -43,18 +46,32 @@ def test_token_signed_with_another_key_is_401(client, requestor):
 
 
 def test_alg_none_token_is_401(client, requestor):
-    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "JWT"}).encode()).rstrip(b"=")
+    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "typ": "JWT"}).encode()).rstrip(
+        b"="
+    )
     now = int(time.time())
-    payload = {**_claims(requestor), "sub": str(requestor.id), "type": "access", "iat": now,
-               "exp": now + 600, "jti": uuid.uuid4().hex}
+    payload = {
+        **_claims(requestor),
+        "sub": str(requestor.id),
+        "type": "access",
+        "iat": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+    }
     body = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=")
     _assert_401(_me(client, f"{header.decode()}.{body.decode()}."))
 
 
 def test_hs512_token_with_the_right_key_is_401(client, auth_app, requestor):
     now = int(time.time())
-    payload = {**_claims(requestor), "sub": str(requestor.id), "type": "access", "iat": now,
-               "exp": now + 600, "jti": uuid.uuid4().hex}
+    payload = {
+        **_claims(requestor),
+        "sub": str(requestor.id),
+        "type": "access",
+        "iat": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+    }
     token = jwt.encode(payload, auth_app.config["JWT_SECRET_KEY"], algorithm="HS512")
     _assert_401(_me(client, token))
 
@@ -63,8 +80,11 @@ def test_expired_token_is_401_beyond_the_leeway(client, auth_app, requestor):
     from datetime import UTC, datetime, timedelta
 
     token = encode_token(
-        subject=requestor.id, claims=_claims(requestor), secret=auth_app.config["JWT_SECRET_KEY"],
-        now=datetime.now(UTC) - timedelta(minutes=20), lifetime=timedelta(minutes=5),
+        subject=requestor.id,
+        claims=_claims(requestor),
+        secret=auth_app.config["JWT_SECRET_KEY"],
+        now=datetime.now(UTC) - timedelta(minutes=20),
+        lifetime=timedelta(minutes=5),
     )
     response = _me(client, token)
     _assert_401(response)
@@ -73,7 +93,8 @@ def test_expired_token_is_401_beyond_the_leeway(client, auth_app, requestor):
 
 def test_refresh_token_used_as_access_token_is_401(client, requestor):
     tokens = client.post(
-        "/api/auth/login-hdms", json={"employee_code": requestor.employee_code, "password": requestor.password}
+        "/api/auth/login-hdms",
+        json={"employee_code": requestor.employee_code, "password": requestor.password},
     ).get_json()
     _assert_401(_me(client, tokens["refresh"]))
 
@@ -81,8 +102,14 @@ def test_refresh_token_used_as_access_token_is_401(client, requestor):
 @pytest.mark.parametrize("missing", ["exp", "iat", "type", "jti"])
 def test_token_without_a_required_claim_is_401(client, auth_app, requestor, missing):
     now = int(time.time())
-    payload = {**_claims(requestor), "sub": str(requestor.id), "type": "access", "iat": now,
-               "exp": now + 600, "jti": uuid.uuid4().hex}
+    payload = {
+        **_claims(requestor),
+        "sub": str(requestor.id),
+        "type": "access",
+        "iat": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+    }
     del payload[missing]
     token = jwt.encode(payload, auth_app.config["JWT_SECRET_KEY"], algorithm="HS256")
     _assert_401(_me(client, token))
@@ -97,7 +124,8 @@ def test_tampered_payload_is_401(client, requestor):
 
 
 @pytest.mark.parametrize(
-    "authorization", ["", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer a.b.c", "Bearer \u00e9\u00e9"]
+    "authorization",
+    ["", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer a.b.c", "Bearer \u00e9\u00e9"],
 )
 def test_missing_or_garbage_authorization_is_401(client, authorization):
     headers = {"Authorization": authorization} if authorization else {}

@@ -22,14 +22,14 @@ class Schema(ma.Schema):
         ordered = True
 
 
-class Blueprint(flask_smorest.Blueprint):
+class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     """One per documented resource."""
 
 
-class Api(flask_smorest.Api):
+class Api(flask_smorest.Api):  # type: ignore[misc]
     """The service's API: OpenAPI 3 at /api/<prefix>/openapi.json, Swagger UI at /docs."""
 
-    def handle_http_exception(self, error: HTTPException) -> Any:  # type: ignore[override]
+    def handle_http_exception(self, error: HTTPException) -> Any:
         return handle_http_exception(error)
 
 
@@ -44,7 +44,7 @@ class ProblemSchema(Schema):
     request_id = ma.fields.String()
 
 
-Api.ERROR_SCHEMA = ProblemSchema  # type: ignore[assignment]
+Api.ERROR_SCHEMA = ProblemSchema
 
 
 def configure_openapi(app: Flask, *, title: str, url_prefix: str, version: str = "1.0") -> None:
@@ -62,7 +62,6 @@ def configure_openapi(app: Flask, *, title: str, url_prefix: str, version: str =
             "security": [{"bearerAuth": []}],
         },
     )
-
 
 
 def not_blank(value: str) -> None:

@@ -265,7 +265,9 @@ def service_token(service: str, secret: str, *, lifetime: timedelta = timedelta(
         "hdms_roles": [ADMIN],
         "service": service,
     }
-    return encode_token(subject=service_user_id(service), claims=claims, secret=secret, lifetime=lifetime)
+    return encode_token(
+        subject=service_user_id(service), claims=claims, secret=secret, lifetime=lifetime
+    )
 
 
 def encode_token(
@@ -273,7 +275,7 @@ def encode_token(
     subject: uuid.UUID | str,
     claims: Mapping[str, Any],
     secret: str,
-    token_type: str = "access",
+    token_type: str = "access",  # noqa: S107 - a token type, not a secret
     lifetime: timedelta = timedelta(minutes=15),
     now: datetime | None = None,
 ) -> str:

@@ -112,14 +112,23 @@ class AuthClient(ServiceClient):
     def __init__(self, base_url: str, **kwargs: Any) -> None:
         super().__init__(base_url, service="auth-service", **kwargs)
 
-    def get_employee(self, employee_id: uuid.UUID, *, token: str | None = None) -> dict[str, Any] | None:
+    def get_employee(
+        self, employee_id: uuid.UUID, *, token: str | None = None
+    ) -> dict[str, Any] | None:
         return self.get_json(f"/api/employees/{employee_id}", token=token)
 
-    def get_department(self, department_id: uuid.UUID, *, token: str | None = None) -> dict[str, Any] | None:
+    def get_department(
+        self, department_id: uuid.UUID, *, token: str | None = None
+    ) -> dict[str, Any] | None:
         return self.get_json(f"/api/departments/{department_id}", token=token)
 
     def employee_holds_role(
-        self, employee_id: uuid.UUID, role: str, department_id: uuid.UUID, *, token: str | None = None
+        self,
+        employee_id: uuid.UUID,
+        role: str,
+        department_id: uuid.UUID,
+        *,
+        token: str | None = None,
     ) -> bool:
         """Whether the employee is active and holds ``role`` in ``department_id``."""
         employee = self.get_employee(employee_id, token=token)

@@ -17,7 +17,7 @@ PRODUCTION = "production"
 ENVIRONMENTS = (EMBEDDED, STACK, PRODUCTION)
 
 #: The secret the embedded mode and the tests fall back to. Production refuses it.
-DEFAULT_JWT_SECRET = "hdms-embedded-insecure-secret-change-me-0000"
+DEFAULT_JWT_SECRET = "hdms-embedded-insecure-secret-change-me-0000"  # noqa: S105 - refused in production
 MIN_JWT_SECRET_LENGTH = 32
 
 

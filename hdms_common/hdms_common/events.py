@@ -160,7 +160,9 @@ class EventConsumer:
         try:
             self.handler(event)
         except Exception:
-            log.exception("handler failed for event %s (%s); it will be redelivered", event.id, event.type)
+            log.exception(
+                "handler failed for event %s (%s); it will be redelivered", event.id, event.type
+            )
             return False
         self.client.xack(self.stream, self.group, entry_id)
         return True
@@ -174,7 +176,7 @@ class EventConsumer:
         for entry_id, fields in claimed[1] if isinstance(claimed, list | tuple) else []:
             if fields and self._handle(entry_id, fields):
                 handled += 1
-        response = self.client.xreadgroup(
+        response: Any = self.client.xreadgroup(
             self.group, self.consumer, {self.stream: ">"}, count=count, block=block_ms
         )
         for _stream, entries in response or []:

@@ -18,9 +18,10 @@ from typing import Any, Generic, TypeVar
 
 import marshmallow as ma
 import sqlalchemy as sa
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute
 
 from hdms_common.api import Schema
+from hdms_common.db import DbSession
 from hdms_common.errors import BadRequest
 
 DEFAULT_LIMIT = 20
@@ -99,7 +100,7 @@ def decode_cursor(cursor: str, columns: Sequence[InstrumentedAttribute[Any]]) ->
 
 
 def keyset_page(
-    session: Session,
+    session: DbSession,
     statement: sa.Select[Any],
     *,
     order_by: Sequence[InstrumentedAttribute[Any]],
@@ -114,7 +115,9 @@ def keyset_page(
     if cursor:
         values = decode_cursor(cursor, order_by)
         key = sa.tuple_(*order_by)
-        bound = sa.tuple_(*[sa.literal(v, type_=c.type) for v, c in zip(values, order_by, strict=True)])
+        bound = sa.tuple_(
+            *[sa.literal(v, type_=c.type) for v, c in zip(values, order_by, strict=True)]
+        )
         statement = statement.where(key < bound if descending else key > bound)
     ordering = [c.desc() if descending else c.asc() for c in order_by]
     rows = list(session.scalars(statement.order_by(*ordering).limit(limit + 1)))

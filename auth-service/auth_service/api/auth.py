@@ -7,7 +7,12 @@ from typing import Any
 from flask import current_app, request
 
 from auth_service.extensions import db
-from auth_service.schemas.auth import LoginResponseSchema, LoginSchema, RefreshSchema, TokenPairSchema
+from auth_service.schemas.auth import (
+    LoginResponseSchema,
+    LoginSchema,
+    RefreshSchema,
+    TokenPairSchema,
+)
 from auth_service.schemas.employees import EmployeeSchema
 from auth_service.services import employees, login, tokens
 from hdms_common.api import Blueprint
@@ -31,10 +36,14 @@ def login_hdms(data: dict[str, str]) -> dict[str, Any]:
     throttle = current_app.extensions["hdms_login_throttle"]
     address = request.remote_addr or "unknown"
     code = data["employee_code"]
-    login.check_login_allowed(counters=counters, throttle=throttle, employee_code=code, address=address)
+    login.check_login_allowed(
+        counters=counters, throttle=throttle, employee_code=code, address=address
+    )
     try:
         result = login.login_hdms(
-            session=db.session, employee_code=code, password=data["password"],
+            session=db.session,
+            employee_code=code,
+            password=data["password"],
             refresh_lifetime=_refresh_lifetime(),
         )
     except Exception:
@@ -43,7 +52,11 @@ def login_hdms(data: dict[str, str]) -> dict[str, Any]:
         raise
     db.session.commit()
     login.record_login_success(counters=counters, employee_code=code)
-    return {"access": result.tokens.access, "refresh": result.tokens.refresh, "user": result.employee}
+    return {
+        "access": result.tokens.access,
+        "refresh": result.tokens.refresh,
+        "user": result.employee,
+    }
 
 
 @blp.route("/refresh", methods=["POST"])

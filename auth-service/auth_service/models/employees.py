@@ -17,7 +17,9 @@ class Employee(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defin
     __tablename__ = "auth_employees"
     # Codes are unique whatever their case: logins compare them lower-cased.
     __table_args__ = (
-        sa.Index("uq_auth_employees_employee_code_lower", sa.text("lower(employee_code)"), unique=True),
+        sa.Index(
+            "uq_auth_employees_employee_code_lower", sa.text("lower(employee_code)"), unique=True
+        ),
     )
 
     employee_code: Mapped[str] = mapped_column(sa.String(32), unique=True, nullable=False)

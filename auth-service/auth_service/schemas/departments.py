@@ -22,7 +22,9 @@ class DepartmentCreateSchema(Schema):
     )
     code = ma.fields.String(
         required=True,
-        validate=ma.validate.Regexp(r"^[A-Z0-9_-]{1,20}$", error="Upper-case letters, digits, _ - (1-20)."),
+        validate=ma.validate.Regexp(
+            r"^[A-Z0-9_-]{1,20}$", error="Upper-case letters, digits, _ - (1-20)."
+        ),
     )
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
 

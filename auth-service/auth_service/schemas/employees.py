@@ -6,7 +6,9 @@ from hdms_common.api import Schema, no_control_characters, not_blank
 from hdms_common.auth import HDMS_ROLES
 from hdms_common.pagination import PaginationArgsSchema, page_schema
 
-EMPLOYEE_CODE = ma.validate.Regexp(r"^[A-Za-z0-9._-]{1,32}$", error="Letters, digits, . _ - only (1-32).")
+EMPLOYEE_CODE = ma.validate.Regexp(
+    r"^[A-Za-z0-9._-]{1,32}$", error="Letters, digits, . _ - only (1-32)."
+)
 
 
 class GrantSchema(Schema):

@@ -7,16 +7,16 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from auth_service.models import Department, Employee, HdmsGrant
 from auth_service.services.passwords import MIN_PASSWORD_LENGTH, hash_password
 from auth_service.services.tokens import revoke_employee_tokens
+from hdms_common.db import DbSession
 from hdms_common.errors import Conflict, Invalid, NotFound
 from hdms_common.pagination import Page, keyset_page
 
 
-def get_employee(*, session: Session, employee_id: uuid.UUID) -> Employee:
+def get_employee(*, session: DbSession, employee_id: uuid.UUID) -> Employee:
     employee = session.get(Employee, employee_id)
     if employee is None:
         raise NotFound("No such employee.")
@@ -25,7 +25,7 @@ def get_employee(*, session: Session, employee_id: uuid.UUID) -> Employee:
 
 def list_employees(
     *,
-    session: Session,
+    session: DbSession,
     department_id: uuid.UUID | None = None,
     role: str | None = None,
     role_department_id: uuid.UUID | None = None,
@@ -34,7 +34,10 @@ def list_employees(
     limit: int,
     cursor: str | None,
 ) -> Page[Employee]:
-    """Filterable directory; ``role`` (+ ``role_department_id``) finds e.g. a department's assignees."""
+    """The filterable directory.
+
+    ``role`` with ``role_department_id`` finds, for example, the assignees of one department.
+    """
     statement = sa.select(Employee)
     if department_id:
         statement = statement.where(Employee.department_id == department_id)
@@ -43,10 +46,15 @@ def list_employees(
     if q:
         pattern = f"%{q.strip().lower()}%"
         statement = statement.where(
-            sa.or_(sa.func.lower(Employee.name).like(pattern), sa.func.lower(Employee.employee_code).like(pattern))
+            sa.or_(
+                sa.func.lower(Employee.name).like(pattern),
+                sa.func.lower(Employee.employee_code).like(pattern),
+            )
         )
     if role:
-        grant = sa.select(HdmsGrant.id).where(HdmsGrant.employee_id == Employee.id, HdmsGrant.role == role)
+        grant = sa.select(HdmsGrant.id).where(
+            HdmsGrant.employee_id == Employee.id, HdmsGrant.role == role
+        )
         if role_department_id:
             grant = grant.where(HdmsGrant.department_id == role_department_id)
         statement = statement.where(grant.exists())
@@ -55,7 +63,7 @@ def list_employees(
     )
 
 
-def _check_department(session: Session, department_id: uuid.UUID | None) -> None:
+def _check_department(session: DbSession, department_id: uuid.UUID | None) -> None:
     if department_id is not None and session.get(Department, department_id) is None:
         raise Invalid("Unknown department.", errors={"department_id": ["No such department."]})
 
@@ -68,13 +76,19 @@ def _check_password(password: str) -> None:
         )
 
 
-def create_employee(*, session: Session, data: dict[str, Any]) -> Employee:
+def create_employee(*, session: DbSession, data: dict[str, Any]) -> Employee:
     """Create an employee; the code and e-mail are unique (case-insensitively)."""
     code = data["employee_code"].strip()
-    if session.scalar(sa.select(Employee.id).where(sa.func.lower(Employee.employee_code) == code.lower())):
-        raise Conflict("This employee code is taken.", errors={"employee_code": ["Already in use."]})
+    if session.scalar(
+        sa.select(Employee.id).where(sa.func.lower(Employee.employee_code) == code.lower())
+    ):
+        raise Conflict(
+            "This employee code is taken.", errors={"employee_code": ["Already in use."]}
+        )
     email = data.get("email")
-    if email and session.scalar(sa.select(Employee.id).where(sa.func.lower(Employee.email) == email.lower())):
+    if email and session.scalar(
+        sa.select(Employee.id).where(sa.func.lower(Employee.email) == email.lower())
+    ):
         raise Conflict("This e-mail is taken.", errors={"email": ["Already in use."]})
     _check_department(session, data.get("department_id"))
     _check_password(data["password"])
@@ -91,7 +105,9 @@ def create_employee(*, session: Session, data: dict[str, Any]) -> Employee:
     return employee
 
 
-def update_employee(*, session: Session, employee_id: uuid.UUID, data: dict[str, Any]) -> Employee:
+def update_employee(
+    *, session: DbSession, employee_id: uuid.UUID, data: dict[str, Any]
+) -> Employee:
     """Change an employee; a new password or deactivation revokes their refresh tokens."""
     employee = get_employee(session=session, employee_id=employee_id)
     if "department_id" in data:
@@ -116,14 +132,14 @@ def update_employee(*, session: Session, employee_id: uuid.UUID, data: dict[str,
     return employee
 
 
-def deactivate_employee(*, session: Session, employee_id: uuid.UUID) -> None:
+def deactivate_employee(*, session: DbSession, employee_id: uuid.UUID) -> None:
     """Employees are deactivated, not deleted: their tickets and history stay meaningful."""
     update_employee(session=session, employee_id=employee_id, data={"is_active": False})
 
 
 def grant_access(
     *,
-    session: Session,
+    session: DbSession,
     employee_id: uuid.UUID,
     roles: Iterable[str],
     department_ids: Iterable[uuid.UUID],
@@ -146,7 +162,11 @@ def grant_access(
 
 
 def revoke_access(
-    *, session: Session, employee_id: uuid.UUID, roles: Iterable[str], department_ids: Iterable[uuid.UUID]
+    *,
+    session: DbSession,
+    employee_id: uuid.UUID,
+    roles: Iterable[str],
+    department_ids: Iterable[uuid.UUID],
 ) -> Employee:
     """Remove grants; with none left the employee can no longer log in or refresh."""
     employee = get_employee(session=session, employee_id=employee_id)

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 
 from auth_service.config import LoginThrottle
 from auth_service.models import Employee
 from auth_service.services.passwords import hash_password, needs_rehash, verify_password
 from auth_service.services.throttle import CounterStore
 from auth_service.services.tokens import TokenPair, issue_tokens
+from hdms_common.db import DbSession
 from hdms_common.errors import RateLimited, Unauthorized
 
 INVALID_CREDENTIALS = "The employee code or password is wrong, or the account has no HDMS access."
@@ -54,7 +54,9 @@ def check_login_allowed(
         )
 
 
-def record_login_failure(*, counters: CounterStore, throttle: LoginThrottle, employee_code: str) -> None:
+def record_login_failure(
+    *, counters: CounterStore, throttle: LoginThrottle, employee_code: str
+) -> None:
     counters.increment(_employee_key(employee_code), throttle.window_seconds)
 
 
@@ -63,11 +65,13 @@ def record_login_success(*, counters: CounterStore, employee_code: str) -> None:
 
 
 def login_hdms(
-    *, session: Session, employee_code: str, password: str, refresh_lifetime: timedelta
+    *, session: DbSession, employee_code: str, password: str, refresh_lifetime: timedelta
 ) -> LoginResult:
     """Check the credentials and HDMS access; wrong password and no grant are the same 401."""
     employee = session.scalar(
-        sa.select(Employee).where(sa.func.lower(Employee.employee_code) == employee_code.strip().lower())
+        sa.select(Employee).where(
+            sa.func.lower(Employee.employee_code) == employee_code.strip().lower()
+        )
     )
     valid = verify_password(employee.password_hash if employee else None, password)
     if employee is None or not valid or not employee.is_active or not employee.grants:

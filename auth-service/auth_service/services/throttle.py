@@ -34,10 +34,10 @@ class RedisCounterStore:
 
     def get(self, key: str) -> int:
         value = self.client.get(key)
-        return int(value) if value else 0  # type: ignore[arg-type]
+        return int(value) if value else 0
 
     def ttl(self, key: str) -> int:
-        return max(int(self.client.ttl(key)), 1)  # type: ignore[arg-type]
+        return max(int(self.client.ttl(key)), 1)
 
     def reset(self, key: str) -> None:
         self.client.delete(key)

@@ -8,11 +8,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
-from sqlalchemy.orm import Session
 
 from auth_service.models import Employee, RefreshToken
 from hdms_common.auth import build_claims
-from hdms_common.db import utcnow
+from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import Unauthorized
 
 
@@ -23,7 +22,11 @@ class TokenPair:
 
 
 def issue_tokens(
-    *, session: Session, employee: Employee, refresh_lifetime: timedelta, family_id: uuid.UUID | None = None
+    *,
+    session: DbSession,
+    employee: Employee,
+    refresh_lifetime: timedelta,
+    family_id: uuid.UUID | None = None,
 ) -> TokenPair:
     """Sign an access token with the employee's current grants and a refresh token of a family."""
     claims = build_claims(
@@ -52,7 +55,7 @@ def issue_tokens(
 
 
 def rotate_refresh_token(
-    *, session: Session, refresh_token: str, refresh_lifetime: timedelta
+    *, session: DbSession, refresh_token: str, refresh_lifetime: timedelta
 ) -> TokenPair:
     """Exchange a refresh token for a new pair, exactly once.
 
@@ -88,11 +91,14 @@ def rotate_refresh_token(
     if employee is None or not employee.is_active or not employee.grants:
         raise Unauthorized("This account has no HDMS access.")
     return issue_tokens(
-        session=session, employee=employee, refresh_lifetime=refresh_lifetime, family_id=row.family_id
+        session=session,
+        employee=employee,
+        refresh_lifetime=refresh_lifetime,
+        family_id=row.family_id,
     )
 
 
-def revoke_family(*, session: Session, family_id: uuid.UUID) -> None:
+def revoke_family(*, session: DbSession, family_id: uuid.UUID) -> None:
     """Revoke every token of one login's family."""
     session.execute(
         sa.update(RefreshToken)
@@ -101,7 +107,7 @@ def revoke_family(*, session: Session, family_id: uuid.UUID) -> None:
     )
 
 
-def revoke_employee_tokens(*, session: Session, employee_id: uuid.UUID) -> None:
+def revoke_employee_tokens(*, session: DbSession, employee_id: uuid.UUID) -> None:
     """Revoke every refresh token of an employee (deactivation, password change)."""
     session.execute(
         sa.update(RefreshToken)

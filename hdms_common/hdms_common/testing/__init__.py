@@ -1,1 +1,4 @@
-"""The HDMS pytest plugin and the real-server harness it uses (loaded via the pytest11 entry point)."""
+"""The HDMS pytest plugin and the real-server harness it uses.
+
+The plugin is loaded through the package's pytest11 entry point.
+"""

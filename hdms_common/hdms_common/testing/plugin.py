@@ -154,7 +154,9 @@ def _hdms_clean_state() -> Iterator[None]:
     if _SERVERS.redis is not None:
         try:
             for db_index in range(3):
-                redis_lib.Redis(host=_SERVERS.redis.host, port=_SERVERS.redis.port, db=db_index).flushdb()
+                redis_lib.Redis(
+                    host=_SERVERS.redis.host, port=_SERVERS.redis.port, db=db_index
+                ).flushdb()
         except redis_lib.RedisError:
             pass
 
@@ -212,7 +214,11 @@ def make_token_user(
     """A user that exists only as a signed token (for services that only verify tokens)."""
     user_id = user_id or uuid.uuid4()
     department_id = department_id or uuid.uuid4()
-    grants = [(role, d) for role, departments in (roles or {"requestor": [department_id]}).items() for d in departments]
+    grants = [
+        (role, d)
+        for role, departments in (roles or {"requestor": [department_id]}).items()
+        for d in departments
+    ]
     code = employee_code or f"E{user_id.hex[:6].upper()}"
     claims = build_claims(
         user_id=user_id, employee_code=code, name=name, department_id=department_id, grants=grants
