@@ -15,19 +15,30 @@ def test_embedded_mode_defaults_to_a_sqlite_file_per_service(tmp_path):
 
 
 def test_postgresql_urls_are_pinned_to_psycopg2():
-    settings = load_settings("auth", environ={"HDMS_ENV": "stack", "DATABASE_URL": "postgresql://u@h/db"})
+    settings = load_settings(
+        "auth", environ={"HDMS_ENV": "stack", "DATABASE_URL": "postgresql://u@h/db"}
+    )
     assert settings.database_url == "postgresql+psycopg2://u@h/db"
 
 
 def test_services_behind_pgbouncer_prefer_its_url_and_others_do_not():
-    environ = {"HDMS_ENV": "stack", "DATABASE_URL": "postgresql://u@h:5432/db",
-               "PGBOUNCER_URL": "postgresql://u@h:6432/db"}
-    assert load_settings("ticket", via_pgbouncer=True, environ=environ).database_url.endswith(":6432/db")
+    environ = {
+        "HDMS_ENV": "stack",
+        "DATABASE_URL": "postgresql://u@h:5432/db",
+        "PGBOUNCER_URL": "postgresql://u@h:6432/db",
+    }
+    assert load_settings("ticket", via_pgbouncer=True, environ=environ).database_url.endswith(
+        ":6432/db"
+    )
     assert load_settings("auth", environ=environ).database_url.endswith(":5432/db")
 
 
 def test_a_service_specific_url_wins():
-    environ = {"HDMS_ENV": "stack", "DATABASE_URL": "postgresql://u@h/a", "FILE_DATABASE_URL": "postgresql://u@h/b"}
+    environ = {
+        "HDMS_ENV": "stack",
+        "DATABASE_URL": "postgresql://u@h/a",
+        "FILE_DATABASE_URL": "postgresql://u@h/b",
+    }
     assert load_settings("file", environ=environ).database_url.endswith("/b")
 
 
@@ -41,7 +52,11 @@ def test_production_refuses_a_default_or_short_jwt_secret(secret):
 
 
 def test_production_accepts_a_long_random_secret():
-    environ = {"HDMS_ENV": "production", "DATABASE_URL": "postgresql://u@h/db", "JWT_SECRET_KEY": "k" * 48}
+    environ = {
+        "HDMS_ENV": "production",
+        "DATABASE_URL": "postgresql://u@h/db",
+        "JWT_SECRET_KEY": "k" * 48,
+    }
     assert load_settings("auth", environ=environ).is_production
 
 
@@ -53,5 +68,11 @@ def test_unknown_environment_and_bad_numbers_are_refused():
 
 
 def test_cors_origins_are_a_clean_tuple():
-    settings = load_settings("auth", environ={"CORS_ORIGINS": " https://a.example , ,https://b.example", "DATABASE_URL": "sqlite://"})
+    settings = load_settings(
+        "auth",
+        environ={
+            "CORS_ORIGINS": " https://a.example , ,https://b.example",
+            "DATABASE_URL": "sqlite://",
+        },
+    )
     assert settings.cors_origins == ("https://a.example", "https://b.example")

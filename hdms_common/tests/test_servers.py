@@ -36,8 +36,9 @@ EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    with PostgresServer() as server:
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    # Under root, pytest's folders are private to root: the server must find another place.
+    with PostgresServer(tmp_path_factory.mktemp("postgres")) as server:
         yield server
 
 
@@ -223,6 +224,33 @@ def test_clamd_refuses_streams_over_the_configured_limit(tmp_path: Path) -> None
     assert "size limit exceeded" in answer
 
 
+def test_a_server_moves_to_another_port_when_its_port_was_taken() -> None:
+    server = RedisServer()
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", server.port))
+        squatter.listen()
+        taken = server.port
+        try:
+            server.start()
+            assert server.port != taken
+            with redis.Redis.from_url(server.url) as client:
+                assert client.ping() is True
+        finally:
+            server.close()
+
+
+def test_a_server_given_a_taken_port_says_so() -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        server = RedisServer(port=squatter.getsockname()[1])
+        try:
+            with pytest.raises(ServerStartError, match="already in use"):
+                server.start()
+        finally:
+            server.close()
+
+
 def test_nginx_serves_static_files_and_proxies_to_an_http_server(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
@@ -240,7 +268,9 @@ def test_nginx_serves_static_files_and_proxies_to_an_http_server(tmp_path: Path)
             pass
 
     backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
-    thread = threading.Thread(target=backend.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=backend.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     template = textwrap.dedent(
         """

@@ -68,7 +68,7 @@ def postgres_server() -> Iterator[Any]:
     server.start()
     _SERVERS.postgres = server
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +80,7 @@ def pgbouncer_server(postgres_server: Any) -> Iterator[Any]:
     server.start()
     _SERVERS.pgbouncer = server
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +92,7 @@ def redis_server() -> Iterator[Any]:
     server.start()
     _SERVERS.redis = server
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture(scope="session")
@@ -104,7 +104,7 @@ def clamd_server() -> Iterator[Any]:
     server.start()
     _SERVERS.clamd = server
     yield server
-    server.stop()
+    server.close()
 
 
 @pytest.fixture(scope="session")

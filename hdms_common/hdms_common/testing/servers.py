@@ -77,7 +77,8 @@ _SBIN_DIRS = ("/usr/local/sbin", "/usr/sbin", "/sbin")
 _MAX_SOCKET_DIR_LENGTH = 80
 _LOG_TAIL_LINES = 40
 _POLL_INTERVAL = 0.05
-_ADDRESS_IN_USE = re.compile(r"address already in use|could not bind|bind\(\) to .* failed", re.I)
+# How PostgreSQL, PgBouncer, Redis, nginx and clamd all report a port that is taken.
+_ADDRESS_IN_USE = re.compile(r"address already in use", re.I)
 
 
 class ServerError(RuntimeError):
@@ -267,11 +268,27 @@ def signal_group(pgid, signum):
         return False
     return True
 
+def group_alive(pgid):
+    # Orphaned zombies wait for init to reap them, which can take a while: they count as gone.
+    try:
+        entries = [entry for entry in os.listdir("/proc") if entry.isdigit()]
+    except OSError:
+        return signal_group(pgid, 0)
+    for entry in entries:
+        try:
+            with open("/proc/" + entry + "/stat") as stat_file:
+                fields = stat_file.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == int(pgid):
+            return True
+    return False
+
 for pgid, signum in groups.items():
     signal_group(pgid, signum)
 deadline = time.monotonic() + 10
-while time.monotonic() < deadline and any(signal_group(g, 0) for g in groups):
-    time.sleep(0.1)
+while time.monotonic() < deadline and any(group_alive(g) for g in groups):
+    time.sleep(0.05)
 for pgid in groups:
     signal_group(pgid, signal.SIGKILL)
 for path in folders:
@@ -366,8 +383,9 @@ _open_servers: dict[_Server, None] = {}
 def _close_all_servers() -> None:
     """Close every server still open when the interpreter exits."""
     for server in reversed(list(_open_servers)):
-        with contextlib.suppress(Exception):
-            server.close()
+        if server._owned_by_this_process:
+            with contextlib.suppress(Exception):
+                server.close()
     _watchdog.shutdown()
 
 
@@ -404,6 +422,8 @@ class _Server:
         self._closed = False
         self._log_offsets: dict[Path, int] = {}
         self._folders: list[Path] = []
+        # A forked child inherits this object but must not stop the parent's server at exit.
+        self._owner_pid = os.getpid()
         self._temp_dir = self._make_folder(base_dir)
         _open_servers[self] = None
 
@@ -434,6 +454,11 @@ class _Server:
         """The main process id while the server runs, else None."""
         process = self._process
         return process.pid if process is not None and process.poll() is None else None
+
+    @property
+    def _owned_by_this_process(self) -> bool:
+        """False in a forked child, which must leave the parent's server alone."""
+        return self._owner_pid == os.getpid()
 
     @property
     def running(self) -> bool:
@@ -658,7 +683,7 @@ def _accepts_connections(port: int) -> bool:
 def _exchange(port: int, request: bytes, terminator: bytes) -> bytes:
     """Send one request and read the answer up to `terminator`; b"" when it cannot connect."""
     try:
-        with socket.create_connection((HOST, port), timeout=2) as sock:
+        with socket.create_connection((HOST, port), timeout=0.5) as sock:
             sock.sendall(request)
             answer = b""
             while terminator not in answer:
@@ -921,6 +946,10 @@ class PgBouncerServer(_Server):
             # After PostgreSQL was down, retry the login after 1 s rather than 15 s, so a test
             # that restarts it sees the database again promptly.
             "server_login_retry": 1,
+            # A client that arrives just after PostgreSQL went away waits this long for a
+            # server (120 s by default) before it gets an error; clients arriving after that
+            # first failed login are refused at once until a login succeeds again.
+            "query_wait_timeout": 5,
             **(settings or {}),
         }
 
@@ -980,7 +1009,10 @@ class PgBouncerServer(_Server):
         return [self._binary, str(self.config_path)]
 
     def _is_ready(self) -> bool:
-        return _accepts_connections(self._port)
+        # An SSLRequest is answered with one byte ("N": no TLS) by a PostgreSQL-protocol
+        # server, so this is PgBouncer speaking, not merely something holding the port.
+        ssl_request = (8).to_bytes(4, "big") + (80877103).to_bytes(4, "big")
+        return _exchange(self._port, ssl_request, b"N") in (b"N", b"S")
 
 
 # --------------------------------------------------------------------------- Redis
@@ -1047,11 +1079,11 @@ class NginxServer(_Server):
     other `{name}` is an error, to catch typos. The template is a complete nginx.conf with an
     `events {}` block; it must not set `daemon` or `pid`, which are given on the command line.
 
-    Unless the http block sets client_body_temp_path itself, the temp paths (and access_log,
-    when not set) are put inside the temp folder, so nginx never needs /var/lib/nginx or
-    /var/log/nginx. Relative paths resolve against temp_dir (the prefix). When the tests run as
-    root, workers run as root too (unless the template has a `user` line) so they can read
-    files under pytest's private tmp_path.
+    The http block gets an access_log and the *_temp_path directives it does not set itself,
+    all inside the temp folder, so nginx never needs /var/lib/nginx or /var/log/nginx.
+    Relative paths resolve against temp_dir (the prefix). When the tests run as root, workers
+    run as root too (unless the template has a `user` line) so they can read files under
+    pytest's private tmp_path.
     """
 
     _kind = "nginx"
@@ -1103,21 +1135,16 @@ class NginxServer(_Server):
             raise ServerError(
                 f"unknown placeholder {unknown.group()} in the nginx template; known: {known}"
             )
-        if "client_body_temp_path" not in text:
-            temp = self._temp_dir
-            defaults = [
-                f"client_body_temp_path {temp}/client_body_temp;",
-                f"proxy_temp_path {temp}/proxy_temp;",
-                f"fastcgi_temp_path {temp}/fastcgi_temp;",
-                f"uwsgi_temp_path {temp}/uwsgi_temp;",
-                f"scgi_temp_path {temp}/scgi_temp;",
-            ]
-            if "access_log" not in text:
-                defaults.append(f"access_log {self.access_log_path};")
-            text = _HTTP_BLOCK.sub(
-                lambda match: match.group(0) + "\n    " + "\n    ".join(defaults), text, count=1
-            )
-        return text
+        temp = self._temp_dir
+        # First in the http block, so the template's own directives add to or cancel them
+        # ("access_log off;" cancels every access_log of its level).
+        defaults = [f"access_log {self.access_log_path};"]
+        for directive in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            if f"{directive}_temp_path" not in text:  # a second one would be "duplicate"
+                defaults.append(f"{directive}_temp_path {temp}/{directive}_temp;")
+        return _HTTP_BLOCK.sub(
+            lambda match: match.group(0) + "\n    " + "\n    ".join(defaults), text, count=1
+        )
 
     def _global_directives(self, pid_path: Path) -> str:
         directives = f"daemon off; pid {pid_path};"
@@ -1126,6 +1153,7 @@ class NginxServer(_Server):
         return directives
 
     def _prepare(self) -> None:
+        self._pid_path.unlink(missing_ok=True)  # left behind if nginx was killed
         _write_file(self.config_path, self.render_config(), None, mode=0o644)
         # `nginx -t` first: its message is clearer than a process that exits at once.
         check_log = self._temp_dir / "nginx-check.log"
@@ -1158,11 +1186,16 @@ class NginxServer(_Server):
             self._global_directives(pid_path),
         ]
 
+    @property
+    def _pid_path(self) -> Path:
+        return self._temp_dir / "nginx.pid"
+
     def _command(self) -> list[str]:
-        return self._arguments(self._output_path, self._temp_dir / "nginx.pid")
+        return self._arguments(self._output_path, self._pid_path)
 
     def _is_ready(self) -> bool:
-        return _accepts_connections(self._port)
+        # nginx writes its pid file only after it has bound every listening socket.
+        return self._pid_path.exists() and _accepts_connections(self._port)
 
 
 # --------------------------------------------------------------------------- clamd
