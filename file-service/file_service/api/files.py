@@ -1,0 +1,201 @@
+"""/api/files: upload, details, status and download of attachments."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, current_app, request, send_file
+from flask.views import MethodView
+
+from file_service.extensions import db
+from file_service.multipart import receive_upload
+from file_service.schemas.files import DownloadArgsSchema, FileSchema, FileStatusSchema
+from file_service.services.attachments import (
+    Download,
+    get_visible_attachment,
+    prepare_download,
+)
+from file_service.services.uploads import accept_upload
+from file_service.storage import Storage
+from file_service.tasks import enqueue_processing
+from hdms_common.api import Blueprint
+from hdms_common.app import settings_of
+from hdms_common.auth import auth_required, current_user
+from hdms_common.clients import ServiceClient
+from hdms_common.errors import Invalid, NotFound, PayloadTooLarge
+from hdms_common.idempotency import HEADER as IDEMPOTENCY_HEADER
+from hdms_common.idempotency import MAX_KEY_LENGTH
+
+blp = Blueprint("files", __name__, url_prefix="/api/files", description="Files and attachments")
+
+_FILE_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# The multipart envelope around the file: boundaries, part headers, the small text fields.
+_MULTIPART_OVERHEAD = 64 * 1024
+_UPLOAD_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "purpose": {"type": "string", "enum": ["ticket", "chat"], "default": "ticket"},
+                    "ticket_id": {"type": "string", "format": "uuid"},
+                },
+            }
+        }
+    },
+}
+
+
+def _storage() -> Storage:
+    storage: Storage = current_app.extensions["hdms_file_storage"]
+    return storage
+
+
+def _ticket_visible(ticket_id: uuid.UUID) -> bool:
+    """Ask ticket-service, with the caller's own token, whether they can see the ticket."""
+    client: ServiceClient | None = current_app.extensions.get("hdms_ticket_client")
+    if client is None:
+        client = ServiceClient(
+            settings_of(current_app).ticket_service_url, service="ticket-service"
+        )
+        current_app.extensions["hdms_ticket_client"] = client
+    response = client.request("GET", f"/api/tickets/{ticket_id}")
+    return bool(response.status_code == 200)
+
+
+def _visible(file_key: str) -> Any:
+    if not _FILE_KEY.match(file_key):
+        raise NotFound("No such file.")
+    return get_visible_attachment(
+        session=db.session,
+        actor=current_user(),
+        file_key=file_key,
+        ticket_visible=_ticket_visible,
+    )
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and (not key.strip() or len(key) > MAX_KEY_LENGTH):
+        raise Invalid(
+            "The Idempotency-Key header is invalid.",
+            errors={"headers.Idempotency-Key": [f"1 to {MAX_KEY_LENGTH} characters."]},
+        )
+    return key
+
+
+@blp.route("/upload/")
+class Upload(MethodView):
+    @auth_required()
+    @blp.doc(requestBody=_UPLOAD_BODY)
+    @blp.response(201, FileSchema)
+    @blp.alt_response(413, description="Larger than FILE_MAX_BYTES")
+    @blp.alt_response(415, description="A type that is not allowed, or a name that lies")
+    @blp.alt_response(422, description="Empty, unsafe (bombs) or invalid fields")
+    def post(self) -> Any:
+        """Upload a file (multipart: file, purpose, ticket_id), streamed to storage."""
+        max_bytes = settings_of(current_app).file_max_bytes
+        key = _idempotency_key()
+        length = request.content_length
+        if length is not None and length > max_bytes + _MULTIPART_OVERHEAD:
+            raise PayloadTooLarge(
+                f"The file is larger than the limit of {max_bytes} bytes.",
+                errors={"file": [f"At most {max_bytes} bytes."]},
+            )
+        storage = _storage()
+        received = receive_upload(
+            request.stream, dict(request.headers), storage=storage, max_bytes=max_bytes
+        )
+        attachment, replayed = accept_upload(
+            session=db.session,
+            storage=storage,
+            limits=current_app.extensions["hdms_file_limits"],
+            actor_id=current_user().id,
+            received=received,
+            idempotency_key=key,
+        )
+        if replayed:
+            return attachment, 201, {"Idempotent-Replayed": "true"}
+        try:
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            storage.delete(attachment.file_key)
+            raise
+        enqueue_processing(current_app._get_current_object(), attachment.id)  # type: ignore[attr-defined]
+        return attachment, 201
+
+
+@blp.route("/<string:file_key>/")
+class FileByKey(MethodView):
+    @auth_required()
+    @blp.response(200, FileSchema)
+    def get(self, file_key: str) -> Any:
+        """Details of a file: name, size, sha256, type, status, scan, variants."""
+        return _visible(file_key)
+
+
+@blp.route("/<string:file_key>/status/")
+class FileStatusByKey(MethodView):
+    @auth_required()
+    @blp.response(200, FileStatusSchema)
+    def get(self, file_key: str) -> Any:
+        """Where the file is: pending, scanning, processing, ready, infected or failed."""
+        return _visible(file_key)
+
+
+@blp.route("/<string:file_key>/download/")
+class FileDownload(MethodView):
+    @auth_required()
+    @blp.arguments(DownloadArgsSchema, location="query")
+    @blp.response(200, description="The bytes (206 for a Range, 304 when the ETag matches)")
+    @blp.alt_response(409, description="Not scanned and processed yet, or failed")
+    @blp.alt_response(410, description="Infected: never served")
+    def get(self, args: dict[str, Any], file_key: str) -> Any:
+        """Download a clean file or one of its variants (original, webp, mp4, thumbnail)."""
+        storage = _storage()
+        download = prepare_download(
+            attachment=_visible(file_key), variant=args["variant"], storage=storage
+        )
+        return _send(storage, file_key, download)
+
+
+def content_disposition(filename: str, *, inline: bool) -> str:
+    """RFC 6266: an ASCII fallback in filename, the exact name in filename* (RFC 8187)."""
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    fallback = re.sub(r"[^A-Za-z0-9._ ()\[\]+-]", "_", fallback).strip() or "download"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _send(storage: Storage, file_key: str, download: Download) -> Response:
+    prefix = current_app.extensions["hdms_file_limits"].accel_redirect_prefix
+    if prefix:
+        # nginx serves the bytes itself (Range, sendfile) from its internal location.
+        response = Response(status=200, mimetype=download.content_type)
+        response.headers["X-Accel-Redirect"] = (
+            prefix.rstrip("/") + "/" + storage.relative_path(file_key, download.variant)
+        )
+        response.set_etag(download.etag)
+    else:
+        response = send_file(
+            storage.path(file_key, download.variant),
+            mimetype=download.content_type,
+            conditional=True,
+            etag=download.etag,
+            max_age=0,
+        )
+    response.headers["Content-Disposition"] = content_disposition(
+        download.filename, inline=download.variant != "original"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

@@ -1,0 +1,10 @@
+from file_service.models.attachments import (
+    FINAL,
+    IN_FLIGHT,
+    Attachment,
+    FileStatus,
+    Purpose,
+)
+from file_service.models.idempotency import IdempotencyKey
+
+__all__ = ["FINAL", "IN_FLIGHT", "Attachment", "FileStatus", "IdempotencyKey", "Purpose"]

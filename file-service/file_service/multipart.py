@@ -1,0 +1,188 @@
+"""Stream a multipart/form-data upload straight to storage while hashing it.
+
+Werkzeug's form parser spools big parts to temporary files and keeps its own limits
+(PITFALLS.md, "Uploads"); here the body is read in chunks from the WSGI stream, the file part
+is written to its final disk as it arrives and hashed on the way, and the size limit is
+enforced per chunk, so memory stays bounded by the chunk size whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from streaming_form_data import StreamingFormDataParser
+from streaming_form_data.parser import ParseFailedException, UnexpectedPartException
+from streaming_form_data.targets import BaseTarget
+
+from file_service.content_types import SNIFF_BYTES
+from file_service.storage import Storage
+from hdms_common.errors import BadRequest, Invalid, PayloadTooLarge, UnsupportedMediaType
+
+CHUNK_SIZE = 64 * 1024
+FILE_FIELD = "file"
+TEXT_FIELDS = ("purpose", "ticket_id")
+MAX_TEXT_FIELD_BYTES = 256
+# Bytes after the closing delimiter a client may send (an epilogue is legal but pointless).
+_MAX_EPILOGUE = 1024
+
+
+class _FileTarget(BaseTarget):  # type: ignore[misc]
+    """Writes the file part to ``out``, hashing and counting; stops writing past the limit."""
+
+    def __init__(self, out: BinaryIO, max_bytes: int) -> None:
+        super().__init__()
+        self.out = out
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.digest = hashlib.sha256()
+        self.head = bytearray()
+        self.too_large = False
+        self.parts = 0
+        self.finished = False
+
+    def on_start(self) -> None:
+        self.parts += 1
+
+    def on_data_received(self, chunk: bytes) -> None:
+        if self.too_large or self.parts > 1:
+            return
+        self.size += len(chunk)
+        if self.size > self.max_bytes:
+            self.too_large = True
+            return
+        self.digest.update(chunk)
+        if len(self.head) < SNIFF_BYTES:
+            self.head += chunk[: SNIFF_BYTES - len(self.head)]
+        self.out.write(chunk)
+
+    def on_finish(self) -> None:
+        self.finished = True
+
+
+class _TextTarget(BaseTarget):  # type: ignore[misc]
+    """A short text field, bounded so that a huge "purpose" cannot fill memory."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.value = bytearray()
+        self.too_long = False
+        self.parts = 0
+
+    def on_start(self) -> None:
+        self.parts += 1
+
+    def on_data_received(self, chunk: bytes) -> None:
+        if len(self.value) + len(chunk) > MAX_TEXT_FIELD_BYTES:
+            self.too_long = True
+            return
+        self.value += chunk
+
+
+@dataclass
+class ReceivedUpload:
+    """A file received into storage's incoming area, not yet accepted."""
+
+    incoming: Path
+    filename: str
+    declared_content_type: str | None
+    size: int
+    sha256: str
+    head: bytes
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def receive_upload(
+    stream: IO[bytes], headers: Mapping[str, str], *, storage: Storage, max_bytes: int
+) -> ReceivedUpload:
+    """Parse the multipart ``stream`` into storage; any failure leaves nothing behind.
+
+    Raises 400 for a malformed or truncated body, 413 past ``max_bytes``, 422 for missing,
+    repeated or unknown fields.
+    """
+    content_type = headers.get("Content-Type", "")
+    if not content_type.lower().startswith("multipart/form-data"):
+        raise UnsupportedMediaType("Send the file as multipart/form-data in the field 'file'.")
+    try:
+        parser = StreamingFormDataParser(headers={"Content-Type": content_type}, strict=True)
+    except ParseFailedException as exc:
+        raise BadRequest("The multipart body has no boundary.") from exc
+    boundary = content_type.split("boundary=", 1)[-1].split(";", 1)[0].strip().strip('"')
+    ender = b"--" + boundary.encode("latin-1", "replace") + b"--"
+    incoming, out = storage.new_incoming()
+    target = _FileTarget(out, max_bytes)
+    texts = {name: _TextTarget() for name in TEXT_FIELDS}
+    parser.register(FILE_FIELD, target)
+    for name, text in texts.items():
+        parser.register(name, text)
+    tail = b""
+    try:
+        with out:
+            while True:
+                chunk = stream.read(CHUNK_SIZE)
+                if not chunk:
+                    break
+                tail = (tail + chunk)[-(len(ender) + _MAX_EPILOGUE) :]
+                parser.data_received(chunk)
+                if target.too_large:
+                    raise PayloadTooLarge(
+                        f"The file is larger than the limit of {max_bytes} bytes.",
+                        errors={FILE_FIELD: [f"At most {max_bytes} bytes."]},
+                    )
+        _check_complete(target, texts, tail, ender)
+        fields = {name: _decode(name, t) for name, t in texts.items() if t.parts}
+    except UnexpectedPartException as exc:
+        storage.discard_incoming(incoming)
+        raise Invalid(
+            "The upload has an unknown field.",
+            errors={str(exc.part_name): ["Unknown field."]},
+        ) from exc
+    except ParseFailedException as exc:
+        storage.discard_incoming(incoming)
+        raise BadRequest("The multipart body is malformed.") from exc
+    except BaseException:
+        # Client disconnects, limits, anything: the partial file must not stay on disk.
+        storage.discard_incoming(incoming)
+        raise
+    return ReceivedUpload(
+        incoming=incoming,
+        filename=target.multipart_filename or "",
+        declared_content_type=target.multipart_content_type,
+        size=target.size,
+        sha256=target.digest.hexdigest(),
+        head=bytes(target.head),
+        fields=fields,
+    )
+
+
+def _check_complete(
+    target: _FileTarget, texts: Mapping[str, _TextTarget], tail: bytes, ender: bytes
+) -> None:
+    if ender not in tail:
+        raise BadRequest("The multipart body is truncated (no closing boundary).")
+    if target.parts == 0:
+        raise Invalid(
+            "No file was sent.", errors={FILE_FIELD: ["Missing data for required field."]}
+        )
+    if not target.finished:
+        raise BadRequest("The multipart body is truncated.")
+    errors: dict[str, list[str]] = {}
+    if target.parts > 1:
+        errors[FILE_FIELD] = ["Send exactly one file."]
+    for name, text in texts.items():
+        if text.parts > 1:
+            errors[name] = ["Send this field once."]
+        elif text.too_long:
+            errors[name] = [f"At most {MAX_TEXT_FIELD_BYTES} bytes."]
+    if errors:
+        raise Invalid("Some fields are invalid.", errors=errors)
+
+
+def _decode(name: str, text: _TextTarget) -> str:
+    try:
+        return bytes(text.value).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Invalid("Some fields are invalid.", errors={name: ["Not valid UTF-8."]}) from exc
