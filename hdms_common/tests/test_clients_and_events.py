@@ -1,0 +1,207 @@
+"""Service clients and the event stream against real peers: a live HTTP server and real Redis."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import redis
+from flask import Flask, jsonify, request
+
+from hdms_common.clients import ServiceClient
+from hdms_common.errors import DependencyUnavailable
+from hdms_common.events import Event, EventConsumer, InMemoryEventBus, RedisStreamPublisher
+from hdms_common.logging import init_request_ids
+
+
+@pytest.fixture
+def peer(live_server_factory):
+    """A small real HTTP peer that records what it received and fails on demand."""
+    app = Flask("peer")
+    state = {"calls": 0, "fail_first": 0, "headers": []}
+
+    @app.route("/echo", methods=["GET", "POST"])
+    def echo():
+        state["calls"] += 1
+        state["headers"].append(dict(request.headers))
+        if state["calls"] <= state["fail_first"]:
+            return jsonify(error="busy"), 503
+        return jsonify(ok=True, calls=state["calls"])
+
+    @app.route("/slow")
+    def slow():
+        time.sleep(2)
+        return jsonify(ok=True)
+
+    @app.route("/missing")
+    def missing():
+        return jsonify(error="nope"), 404
+
+    server = live_server_factory(app)
+    return server.url, state
+
+
+def test_idempotent_calls_are_retried_a_bounded_number_of_times(peer):
+    url, state = peer
+    state["fail_first"] = 2
+    client = ServiceClient(url, service="peer", retries=2)
+    assert client.get_json("/echo") == {"ok": True, "calls": 3}
+
+
+def test_retries_are_bounded_and_then_the_dependency_is_unavailable(peer):
+    url, state = peer
+    state["fail_first"] = 10
+    client = ServiceClient(url, service="peer", retries=2)
+    with pytest.raises(DependencyUnavailable):
+        client.get_json("/echo")
+    assert state["calls"] == 3
+
+
+def test_non_idempotent_calls_are_not_retried(peer):
+    url, state = peer
+    state["fail_first"] = 1
+    client = ServiceClient(url, service="peer", retries=2)
+    with pytest.raises(DependencyUnavailable):
+        client.request("POST", "/echo", json={})
+    assert state["calls"] == 1
+
+
+def test_a_slow_peer_times_out_as_unavailable(peer):
+    url, _ = peer
+    client = ServiceClient(url, service="peer", retries=0, timeout=(1.0, 0.3))
+    started = time.monotonic()
+    with pytest.raises(DependencyUnavailable):
+        client.get_json("/slow")
+    assert time.monotonic() - started < 1.5
+
+
+def test_unreachable_peer_is_unavailable_not_a_crash():
+    from hdms_common.testing.servers import free_port
+
+    client = ServiceClient(f"http://127.0.0.1:{free_port()}", service="nobody", retries=1)
+    with pytest.raises(DependencyUnavailable):
+        client.get_json("/anything")
+
+
+def test_404_is_none_for_the_caller(peer):
+    url, _ = peer
+    assert ServiceClient(url, service="peer").get_json("/missing") is None
+
+
+def test_request_id_and_callers_token_are_passed_on(peer):
+    url, state = peer
+    app = Flask("caller")
+    init_request_ids(app, "caller")
+    client = ServiceClient(url, service="peer")
+
+    @app.route("/call")
+    def call():
+        client.get_json("/echo")
+        return jsonify(ok=True)
+
+    app.test_client().get(
+        "/call", headers={"X-Request-ID": "rid-77", "Authorization": "Bearer tok-1"}
+    )
+    assert state["headers"][-1]["X-Request-Id"] == "rid-77"
+    assert state["headers"][-1]["Authorization"] == "Bearer tok-1"
+
+
+def _client(redis_server) -> redis.Redis:
+    return redis.Redis(host=redis_server.host, port=redis_server.port, db=0)
+
+
+def test_published_events_are_consumed_once_each_and_acknowledged(redis_server):
+    client = _client(redis_server)
+    received: list[Event] = []
+    consumer = EventConsumer(client, group="tests", handler=received.append, stream="t:events")
+    consumer.ensure_group()
+    publisher = RedisStreamPublisher(client, stream="t:events")
+    events = [Event(type="ticket.created", payload={"n": i}) for i in range(5)]
+    for event in events:
+        publisher.publish(event)
+    assert consumer.run_once(block_ms=100) == 5
+    assert [e.id for e in received] == [e.id for e in events]
+    assert received[0].payload == {"n": 0}
+    assert consumer.run_once(block_ms=100) == 0
+    assert client.xpending("t:events", "tests")["pending"] == 0
+
+
+def test_a_failed_handler_leaves_the_event_pending_and_it_is_redelivered(redis_server):
+    client = _client(redis_server)
+    attempts: list[str] = []
+
+    def flaky(event: Event) -> None:
+        attempts.append(event.id)
+        if len(attempts) == 1:
+            raise RuntimeError("database briefly down")
+
+    consumer = EventConsumer(
+        client, group="tests", handler=flaky, stream="t:flaky", claim_idle_ms=0
+    )
+    consumer.ensure_group()
+    event = Event(type="ticket.assigned", payload={})
+    RedisStreamPublisher(client, stream="t:flaky").publish(event)
+    assert consumer.run_once(block_ms=100) == 0
+    assert client.xpending("t:flaky", "tests")["pending"] == 1
+    assert consumer.run_once(block_ms=100) == 1
+    assert attempts == [event.id, event.id]
+    assert client.xpending("t:flaky", "tests")["pending"] == 0
+
+
+def test_events_of_a_consumer_that_died_are_claimed_by_another(redis_server):
+    client = _client(redis_server)
+    dead = EventConsumer(
+        client, group="tests", handler=lambda e: None, stream="t:claim", consumer="dead"
+    )
+    dead.ensure_group()
+    RedisStreamPublisher(client, stream="t:claim").publish(Event(type="x", payload={}))
+    # "dead" reads the entry and never acknowledges it.
+    client.xreadgroup("tests", "dead", {"t:claim": ">"}, count=10)
+    received: list[Event] = []
+    alive = EventConsumer(
+        client,
+        group="tests",
+        handler=received.append,
+        stream="t:claim",
+        consumer="alive",
+        claim_idle_ms=0,
+    )
+    assert alive.run_once(block_ms=100) == 1
+    assert len(received) == 1
+
+
+def test_consumer_waits_out_a_redis_outage_and_then_delivers(redis_server):
+    client = redis.Redis(host=redis_server.host, port=redis_server.port, socket_timeout=2)
+    received: list[Event] = []
+    consumer = EventConsumer(client, group="tests", handler=received.append, stream="t:outage")
+    consumer.ensure_group()
+    redis_server.stop()
+    worker = threading.Thread(target=consumer.run_forever, kwargs={"block_ms": 100}, daemon=True)
+    worker.start()
+    time.sleep(0.5)
+    assert worker.is_alive()
+    redis_server.start()
+    consumer_stream_client = redis.Redis(host=redis_server.host, port=redis_server.port)
+    RedisStreamPublisher(consumer_stream_client, stream="t:outage").publish(
+        Event(type="x", payload={})
+    )
+    deadline = time.monotonic() + 10
+    while not received and time.monotonic() < deadline:
+        time.sleep(0.1)
+    consumer.stop()
+    worker.join(timeout=5)
+    assert len(received) == 1
+
+
+def test_in_memory_bus_calls_every_subscriber_and_isolates_failures():
+    bus = InMemoryEventBus()
+    seen: list[str] = []
+
+    def broken(event: Event) -> None:
+        raise RuntimeError("bug in one subscriber")
+
+    bus.subscribe(broken)
+    bus.subscribe(lambda event: seen.append(event.type))
+    bus.publish(Event(type="ticket.created", payload={}))
+    assert seen == ["ticket.created"]
