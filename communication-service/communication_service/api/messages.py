@@ -1,0 +1,78 @@
+"""/api/chat/{ticket_id}/messages/: a ticket's chat history and posting to it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+
+from communication_service.access import ensure_chat_access
+from communication_service.api.deps import file_client, ticket_client
+from communication_service.extensions import db
+from communication_service.models import IdempotencyKey
+from communication_service.realtime import PostedMessage, realtime_of
+from communication_service.schemas.messages import (
+    MessageCreateSchema,
+    MessagePageSchema,
+    MessageQueryArgsSchema,
+    MessageSchema,
+)
+from communication_service.services import messages
+from hdms_common.api import Blueprint
+from hdms_common.auth import auth_required, current_user
+from hdms_common.idempotency import idempotent
+
+blp = Blueprint("chat", __name__, url_prefix="/api/chat", description="Per-ticket chat")
+
+
+@blp.route("/<uuid:ticket_id>/messages/")
+class Messages(MethodView):
+    @auth_required()
+    @blp.arguments(MessageQueryArgsSchema, location="query")
+    @blp.response(200, MessagePageSchema)
+    def get(self, args: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+        """List a ticket's messages (latest first; with after, oldest first from there)."""
+        user = current_user()
+        ensure_chat_access(
+            session=db.session, user=user, ticket_id=ticket_id, tickets=ticket_client()
+        )
+        page = messages.list_messages(
+            session=db.session,
+            ticket_id=ticket_id,
+            after=args.get("after"),
+            before=args.get("before"),
+            limit=args["limit"],
+            cursor=args.get("cursor"),
+        )
+        db.session.commit()
+        return page
+
+    @idempotent(db, IdempotencyKey)
+    @auth_required()
+    @blp.arguments(MessageCreateSchema)
+    @blp.response(201, MessageSchema)
+    @blp.alt_response(200, schema=MessageSchema, description="A resend of a client_msg_id.")
+    def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+        """Post a message (participants and admins); stored, then broadcast."""
+        user = current_user()
+        ensure_chat_access(
+            session=db.session, user=user, ticket_id=ticket_id, tickets=ticket_client()
+        )
+        files = file_client()
+        for file_key in data["attachments"]:
+            files.validate_attachment(file_key, token=user.token)
+        posted = messages.post_message(
+            session=db.session,
+            ticket_id=ticket_id,
+            sender=user,
+            body=data["body"],
+            attachments=data["attachments"],
+            client_msg_id=data["client_msg_id"],
+        )
+        after = PostedMessage.of(posted.message) if posted.created else None
+        db.session.commit()
+        if after is not None:
+            realtime_of(current_app).after_message_posted(session=db.session, posted=after)
+        return posted.message, 201 if posted.created else 200

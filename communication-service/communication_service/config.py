@@ -1,0 +1,70 @@
+"""communication-service settings: the shared ones plus the real-time limits."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from hdms_common.config import ConfigurationError, Settings, load_settings
+
+SERVICE_NAME = "communication"
+
+
+@dataclass(frozen=True)
+class RealtimeLimits:
+    """Bounds of every WebSocket connection (PITFALLS.md, "flask-sock / WebSockets")."""
+
+    #: Seconds between server pings; a peer that misses one pong is dropped.
+    ping_interval: float = 25.0
+    #: Largest client frame accepted, in bytes; larger ones close the socket with 1009.
+    max_message_size: int = 16 * 1024
+    #: Frames waiting to be written to one client; a client that falls this far behind is cut off.
+    send_queue_size: int = 256
+    #: Client frames per second allowed (token bucket) and the burst above it.
+    frames_per_second: float = 10.0
+    frame_burst: int = 30
+    #: Bad frames (malformed, unknown type, invalid) tolerated before the socket is closed.
+    max_bad_frames: int = 10
+    #: Seconds a socket may wait for its first {"type": "auth"} frame when no token was given.
+    auth_timeout: float = 10.0
+    #: Seconds a cut-off client gets to take its close frame before the socket is shut down.
+    slow_close_grace: float = 5.0
+    #: SO_SNDBUF of each socket (0: the kernel's default); small values find slow clients sooner.
+    socket_send_buffer: int = 0
+    #: Seconds a presence entry lives without being refreshed.
+    presence_ttl: float = 90.0
+
+
+def load_communication_settings(environ: dict[str, str] | None = None) -> Settings:
+    return load_settings(SERVICE_NAME, via_pgbouncer=True, environ=environ)
+
+
+def _number(env: dict[str, str] | os._Environ[str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a number, got {raw!r}") from exc
+    if value < 0:
+        raise ConfigurationError(f"{name} must not be negative")
+    return value
+
+
+def load_realtime_limits(environ: dict[str, str] | None = None) -> RealtimeLimits:
+    env = os.environ if environ is None else environ
+    d = RealtimeLimits()
+    p = "COMMUNICATION_WS_"
+    return RealtimeLimits(
+        ping_interval=_number(env, p + "PING_INTERVAL", d.ping_interval),
+        max_message_size=int(_number(env, p + "MAX_MESSAGE_SIZE", d.max_message_size)),
+        send_queue_size=max(1, int(_number(env, p + "SEND_QUEUE_SIZE", d.send_queue_size))),
+        frames_per_second=_number(env, p + "FRAMES_PER_SECOND", d.frames_per_second),
+        frame_burst=max(1, int(_number(env, p + "FRAME_BURST", d.frame_burst))),
+        max_bad_frames=max(1, int(_number(env, p + "MAX_BAD_FRAMES", d.max_bad_frames))),
+        auth_timeout=_number(env, p + "AUTH_TIMEOUT", d.auth_timeout),
+        slow_close_grace=_number(env, p + "SLOW_CLOSE_GRACE", d.slow_close_grace),
+        socket_send_buffer=int(_number(env, p + "SOCKET_SEND_BUFFER", d.socket_send_buffer)),
+        presence_ttl=_number(env, p + "PRESENCE_TTL", d.presence_ttl),
+    )

@@ -1,0 +1,122 @@
+"""The ticket events consumer: participants and notifications from ticket-service's stream.
+
+At least once (a Redis consumer group, acknowledged after the handler committed), idempotent
+by event id (recorded in the same transaction as the effects). The department's moderators
+are looked up at auth-service, outside any transaction, when a ticket first shows up or moves
+to another department.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import redis
+from flask import Flask
+from sqlalchemy.exc import IntegrityError
+
+from communication_service.extensions import db
+from communication_service.realtime import notification_frames, realtime_of
+from communication_service.services import events
+from hdms_common.app import settings_of
+from hdms_common.auth import MODERATOR, service_token
+from hdms_common.clients import AuthClient
+from hdms_common.errors import DependencyUnavailable
+from hdms_common.events import Event, EventConsumer
+
+log = logging.getLogger(__name__)
+GROUP = "communication-service"
+SERVICE = "communication-service"
+MAX_MODERATOR_PAGES = 20
+
+
+class TicketEventHandler:
+    """Applies one event; raising leaves it unacknowledged, so it is delivered again."""
+
+    def __init__(self, app: Flask, auth: AuthClient | None = None) -> None:
+        self.app = app
+        self.settings = settings_of(app)
+        self.auth = auth or AuthClient(self.settings.auth_service_url)
+
+    def moderators_of(self, department_id: str) -> set[uuid.UUID] | None:
+        """The active moderators of a department, or None when auth-service will not say."""
+        token = service_token(SERVICE, self.settings.jwt_secret_key)
+        found: set[uuid.UUID] = set()
+        cursor: str | None = None
+        for _ in range(MAX_MODERATOR_PAGES):
+            params: dict[str, Any] = {
+                "role": MODERATOR,
+                "role_department_id": department_id,
+                "is_active": "true",
+                "limit": 100,
+            }
+            if cursor:
+                params["cursor"] = cursor
+            response = self.auth.request("GET", "/api/employees/", token=token, params=params)
+            if response.status_code != 200:
+                log.warning("auth-service refused the moderator lookup (%s)", response.status_code)
+                return None
+            body = response.json()
+            for employee in body.get("items", []):
+                try:
+                    found.add(uuid.UUID(str(employee["id"])))
+                except (KeyError, ValueError):
+                    continue
+            cursor = body.get("next_cursor")
+            if not cursor:
+                break
+        return found
+
+    def __call__(self, event: Event) -> None:
+        payload = dict(event.payload)
+        frames = []
+        with self.app.app_context():
+            session = db.session
+            try:
+                if events.was_processed(session=session, event_id=event.id):
+                    return
+                lookup = events.needs_moderators(session=session, payload=payload)
+                session.rollback()  # no transaction stays open while auth-service is asked
+                moderators = self.moderators_of(str(payload["department_id"])) if lookup else None
+                applied = events.apply_ticket_event(
+                    session=session,
+                    event_id=event.id,
+                    event_type=event.type,
+                    occurred_at=event.occurred_at,
+                    payload=payload,
+                    moderator_ids=moderators,
+                )
+                frames = notification_frames(applied.notifications)
+                session.commit()
+            except IntegrityError:
+                # The same event applied concurrently by another consumer: it is done.
+                session.rollback()
+                return
+            finally:
+                session.remove()
+        realtime_of(self.app).publish_all(frames)
+
+
+def build_consumer(
+    app: Flask, *, consumer: str | None = None, claim_idle_ms: int = 60_000
+) -> EventConsumer:
+    """An EventConsumer of the ticket events stream for this app (REDIS_URL must be set)."""
+    settings = settings_of(app)
+    if not settings.redis_url:
+        raise DependencyUnavailable(
+            "REDIS_URL is not set; the embedded mode uses the in-process bus."
+        )
+    client = redis.Redis.from_url(
+        settings.redis_url,
+        socket_connect_timeout=2,
+        socket_keepalive=True,
+        health_check_interval=30,
+    )
+    return EventConsumer(
+        client,
+        group=GROUP,
+        handler=TicketEventHandler(app),
+        consumer=consumer,
+        claim_idle_ms=claim_idle_ms,
+    )

@@ -1,0 +1,163 @@
+"""Ticket events (docs/events.md) applied to participants and notifications, once per event id."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from communication_service.models import ChatTicket, Notification, ProcessedEvent
+from communication_service.services import notifications, participants
+from communication_service.services.tickets import apply_snapshot, ensure_chat_ticket
+from hdms_common.db import DbSession, utcnow
+
+SUB_TICKET_EVENTS = ("sub_ticket.created", "sub_ticket.assigned", "sub_ticket.status_changed")
+
+
+@dataclass
+class Applied:
+    """What applying one event did: nothing when it had been applied before."""
+
+    duplicate: bool = False
+    notifications: list[Notification] = field(default_factory=list)
+
+
+def was_processed(*, session: DbSession, event_id: str) -> bool:
+    """Whether the event with this id was applied already."""
+    return session.get(ProcessedEvent, event_id) is not None
+
+
+def needs_moderators(*, session: DbSession, payload: Mapping[str, Any]) -> bool:
+    """Whether the event brings a department whose moderators are not on the ticket yet."""
+    department = payload.get("department_id")
+    ticket_id = payload.get("ticket_id")
+    if not department or not ticket_id:
+        return False
+    try:
+        ticket = session.get(ChatTicket, uuid.UUID(str(ticket_id)))
+    except ValueError:
+        return False
+    return ticket is None or str(ticket.department_id) != str(department)
+
+
+def _label(payload: Mapping[str, Any]) -> str:
+    number = payload.get("ticket_number")
+    title = payload.get("title") or ""
+    return f"{number} {title}".strip() if number else str(title or "a ticket")
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    if value in (None, ""):
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def apply_ticket_event(
+    *,
+    session: DbSession,
+    event_id: str,
+    event_type: str,
+    occurred_at: datetime,
+    payload: Mapping[str, Any],
+    moderator_ids: set[uuid.UUID] | None = None,
+) -> Applied:
+    """Keep the ticket's participants current and notify the people the event concerns.
+
+    Snapshot roles (requestor, assignee, moderators) follow the newest event only, so a late
+    redelivery cannot undo a later change; approvers and sub-ticket assignees are only ever
+    added. ``moderator_ids`` are the department's moderators when the caller looked them up.
+    The event id is recorded in the same transaction, so a redelivered event does nothing.
+    """
+    if was_processed(session=session, event_id=event_id):
+        return Applied(duplicate=True)
+    session.add(
+        ProcessedEvent(event_id=event_id, event_type=event_type[:64], processed_at=utcnow())
+    )
+    session.flush()
+    applied = Applied()
+    ticket_id = _uuid(payload.get("ticket_id"))
+    if ticket_id is None:
+        return applied
+    ticket = ensure_chat_ticket(session=session, ticket_id=ticket_id)
+    is_newest = apply_snapshot(session=session, ticket=ticket, data=payload, at=occurred_at)
+    if is_newest:
+        participants.set_role_holders(
+            session=session,
+            ticket_id=ticket_id,
+            role="requestor",
+            user_ids=[u for u in [_uuid(payload.get("requestor_id"))] if u],
+        )
+        participants.set_role_holders(
+            session=session,
+            ticket_id=ticket_id,
+            role="assignee",
+            user_ids=[u for u in [_uuid(payload.get("assignee_id"))] if u],
+        )
+        if moderator_ids is not None:
+            participants.set_role_holders(
+                session=session, ticket_id=ticket_id, role="moderator", user_ids=moderator_ids
+            )
+    actor = _uuid(payload.get("actor_id"))
+    label = _label(payload)
+
+    def notify(user_id: uuid.UUID | None, kind: str, title: str, body: str = "") -> None:
+        if user_id is None or user_id == actor:
+            return
+        applied.notifications.append(
+            notifications.create_notification(
+                session=session,
+                user_id=user_id,
+                type=kind,
+                title=title,
+                body=body,
+                ticket_id=ticket_id,
+                event_id=event_id,
+            )
+        )
+
+    if event_type == "ticket.assigned":
+        notify(_uuid(payload.get("assignee_id")), "ticket_assigned", f"{label} was assigned to you")
+    elif event_type == "ticket.status_changed":
+        to_status = payload.get("to_status") or payload.get("status")
+        reason = str(payload.get("reason") or "")
+        requestor = _uuid(payload.get("requestor_id"))
+        if to_status == "rejected":
+            notify(requestor, "ticket_rejected", f"Your ticket {label} was rejected", reason)
+        elif to_status == "resolved":
+            notify(requestor, "ticket_resolved", f"Your ticket {label} was resolved", reason)
+    elif event_type == "ticket.sla_breached":
+        kind = "first response" if payload.get("sla_kind") == "first_response" else "resolution"
+        title = f"SLA breached on {label}"
+        body = f"The {kind} time was due at {payload.get('due_at')}."
+        assignee = _uuid(payload.get("assignee_id"))
+        if assignee is not None:
+            notify(assignee, "sla_breached", title, body)
+        else:
+            for moderator in sorted(
+                participants.holders_of(session=session, ticket_id=ticket_id, role="moderator")
+            ):
+                notify(moderator, "sla_breached", title, body)
+    elif event_type == "approval.requested":
+        approvers = payload.get("approver_ids") or []
+        for approver in approvers if isinstance(approvers, list) else []:
+            approver_id = _uuid(approver)
+            participants.add_participant(
+                session=session, ticket_id=ticket_id, user_id=approver_id, role="approver"
+            )
+            notify(approver_id, "approval_requested", f"Your approval is requested on {label}")
+    elif event_type in SUB_TICKET_EVENTS:
+        sub_assignee = _uuid(payload.get("sub_ticket_assignee_id"))
+        added = participants.add_participant(
+            session=session, ticket_id=ticket_id, user_id=sub_assignee, role="sub_assignee"
+        )
+        if event_type == "sub_ticket.assigned" or (event_type == "sub_ticket.created" and added):
+            notify(
+                sub_assignee, "sub_ticket_assigned", f"A sub-ticket of {label} was assigned to you"
+            )
+    session.flush()
+    return applied

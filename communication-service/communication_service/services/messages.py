@@ -1,0 +1,163 @@
+"""Chat messages: stored first with their per-ticket number, then broadcast by the caller."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from communication_service.models import ChatMessage
+from communication_service.services.tickets import ensure_chat_ticket, next_seq
+from hdms_common.auth import CurrentUser
+from hdms_common.db import DbSession, utcnow
+from hdms_common.errors import Conflict, Invalid
+from hdms_common.pagination import MAX_LIMIT
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A message and whether this call stored it (False: a resend of the same client_msg_id)."""
+
+    message: ChatMessage
+    created: bool
+
+
+def post_message(
+    *,
+    session: DbSession,
+    ticket_id: uuid.UUID,
+    sender: CurrentUser,
+    body: str,
+    attachments: Sequence[str] = (),
+    client_msg_id: str | None = None,
+) -> Posted:
+    """Store a message with the ticket's next number.
+
+    A resend with the same ``client_msg_id`` returns the stored message (the client did not see
+    the first answer); the same id with another body or on another ticket is a 409.
+    """
+    if client_msg_id is not None:
+        existing = session.scalar(
+            sa.select(ChatMessage).where(
+                ChatMessage.sender_id == sender.id, ChatMessage.client_msg_id == client_msg_id
+            )
+        )
+        if existing is not None:
+            if (
+                existing.ticket_id != ticket_id
+                or existing.body != body
+                or list(existing.attachments) != list(attachments)
+            ):
+                raise Conflict(
+                    "This client_msg_id was already used for another message.",
+                    errors={"client_msg_id": ["Already used for another message."]},
+                )
+            return Posted(message=existing, created=False)
+    ensure_chat_ticket(session=session, ticket_id=ticket_id)
+    message = ChatMessage(
+        ticket_id=ticket_id,
+        seq=next_seq(session=session, ticket_id=ticket_id),
+        sender_id=sender.id,
+        sender_name=sender.name[:200],
+        body=body,
+        attachments=list(attachments),
+        client_msg_id=client_msg_id,
+        created_at=utcnow(),
+    )
+    session.add(message)
+    session.flush()
+    return Posted(message=message, created=True)
+
+
+def resolve_after(
+    *, session: DbSession, ticket_id: uuid.UUID, after: str | None, field: str = "after"
+) -> int:
+    """Turn ``after`` (a message id of this ticket, or a sequence number) into a sequence number."""
+    if after is None or after == "":
+        return 0
+    if after.isdigit() and len(after) <= 18:
+        return int(after)
+    try:
+        message_id = uuid.UUID(after)
+    except ValueError as exc:
+        raise Invalid(
+            f"{field} must be a message id or a sequence number.",
+            errors={f"query.{field}": ["Not a message id or sequence number."]},
+        ) from exc
+    seq = session.scalar(
+        sa.select(ChatMessage.seq).where(
+            ChatMessage.id == message_id, ChatMessage.ticket_id == ticket_id
+        )
+    )
+    if seq is None:
+        raise Invalid(
+            f"{field} names no message of this ticket.",
+            errors={f"query.{field}": ["No such message in this chat."]},
+        )
+    return int(seq)
+
+
+def messages_after(
+    *, session: DbSession, ticket_id: uuid.UUID, after_seq: int, limit: int = MAX_LIMIT
+) -> list[ChatMessage]:
+    """The ticket's messages numbered above ``after_seq``, oldest first."""
+    return list(
+        session.scalars(
+            sa.select(ChatMessage)
+            .where(ChatMessage.ticket_id == ticket_id, ChatMessage.seq > after_seq)
+            .order_by(ChatMessage.seq)
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class MessagePage:
+    items: list[ChatMessage]
+    next_cursor: str | None
+
+
+def list_messages(
+    *,
+    session: DbSession,
+    ticket_id: uuid.UUID,
+    after: str | None,
+    before: str | None,
+    limit: int,
+    cursor: str | None,
+) -> MessagePage:
+    """A page of the chat: by default the latest messages, newest first.
+
+    With ``after`` the page runs forward (oldest first) from that message, which is how a
+    client catches up; ``before`` pages backwards into history. ``next_cursor`` is the number
+    of the last message served and continues in the same direction.
+    """
+    forward = after is not None
+    bound: int | None = None
+    if cursor is not None:
+        if not cursor.isdigit() or len(cursor) > 18:
+            raise Invalid(
+                "The cursor is not valid.", errors={"query.cursor": ["Not a valid cursor."]}
+            )
+        bound = int(cursor)
+    statement: Any = sa.select(ChatMessage).where(ChatMessage.ticket_id == ticket_id)
+    if forward:
+        start = resolve_after(session=session, ticket_id=ticket_id, after=after)
+        statement = statement.where(ChatMessage.seq > max(start, bound or 0))
+        statement = statement.order_by(ChatMessage.seq.asc())
+    else:
+        if before is not None:
+            end = resolve_after(session=session, ticket_id=ticket_id, after=before, field="before")
+            statement = statement.where(ChatMessage.seq < end)
+        if bound is not None:
+            statement = statement.where(ChatMessage.seq < bound)
+        statement = statement.order_by(ChatMessage.seq.desc())
+    rows = list(session.scalars(statement.limit(limit + 1)))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = str(rows[-1].seq)
+    return MessagePage(items=rows, next_cursor=next_cursor)

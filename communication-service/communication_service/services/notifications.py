@@ -1,0 +1,146 @@
+"""Notifications: created from ticket events and unseen chat messages, read by their user."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from communication_service.models import Notification
+from hdms_common.db import DbSession, utcnow
+from hdms_common.errors import NotFound
+from hdms_common.pagination import Page, keyset_page
+
+CHAT_MESSAGE = "chat_message"
+PREVIEW_LENGTH = 200
+
+
+def ticket_link(ticket_id: uuid.UUID) -> str:
+    return f"/tickets/{ticket_id}"
+
+
+def create_notification(
+    *,
+    session: DbSession,
+    user_id: uuid.UUID,
+    type: str,  # noqa: A002 - the domain's word
+    title: str,
+    body: str = "",
+    ticket_id: uuid.UUID | None = None,
+    event_id: str | None = None,
+) -> Notification:
+    """Store one notification for ``user_id``."""
+    notification = Notification(
+        user_id=user_id,
+        type=type,
+        title=title[:300],
+        body=body,
+        link=ticket_link(ticket_id) if ticket_id else "",
+        ticket_id=ticket_id,
+        event_id=event_id,
+        created_at=utcnow(),
+    )
+    session.add(notification)
+    session.flush()
+    return notification
+
+
+def notify_chat_message(
+    *,
+    session: DbSession,
+    user_ids: Iterable[uuid.UUID],
+    ticket_id: uuid.UUID,
+    ticket_label: str,
+    sender_name: str,
+    body: str,
+) -> list[Notification]:
+    """Tell users who are not in the chat that a message arrived.
+
+    One unread chat notification per user and ticket: a busy chat updates it (latest message,
+    moved to the top) instead of burying the user under one per message.
+    """
+    preview = body if len(body) <= PREVIEW_LENGTH else body[: PREVIEW_LENGTH - 1] + "…"
+    title = f"New message on {ticket_label}"
+    text = f"{sender_name}: {preview}" if sender_name else preview
+    changed: list[Notification] = []
+    for user_id in sorted(set(user_ids)):
+        existing = session.scalar(
+            sa.select(Notification).where(
+                Notification.user_id == user_id,
+                Notification.ticket_id == ticket_id,
+                Notification.type == CHAT_MESSAGE,
+                Notification.read_at.is_(None),
+            )
+        )
+        if existing is not None:
+            existing.title = title[:300]
+            existing.body = text
+            existing.created_at = utcnow()
+            changed.append(existing)
+        else:
+            changed.append(
+                create_notification(
+                    session=session,
+                    user_id=user_id,
+                    type=CHAT_MESSAGE,
+                    title=title,
+                    body=text,
+                    ticket_id=ticket_id,
+                )
+            )
+    session.flush()
+    return changed
+
+
+def list_notifications(
+    *, session: DbSession, user_id: uuid.UUID, unread: bool | None, limit: int, cursor: str | None
+) -> Page[Notification]:
+    """The user's notifications, newest first; ``unread`` filters on read state."""
+    statement = sa.select(Notification).where(Notification.user_id == user_id)
+    if unread is True:
+        statement = statement.where(Notification.read_at.is_(None))
+    elif unread is False:
+        statement = statement.where(Notification.read_at.is_not(None))
+    return keyset_page(
+        session,
+        statement,
+        order_by=[Notification.created_at, Notification.id],
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+def mark_read(
+    *, session: DbSession, user_id: uuid.UUID, notification_id: uuid.UUID
+) -> Notification:
+    """Mark one of the user's notifications read (again is fine); others' are a 404."""
+    notification = session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user_id:
+        raise NotFound("No such notification.")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        session.flush()
+    return notification
+
+
+def mark_all_read(*, session: DbSession, user_id: uuid.UUID) -> int:
+    """Mark every unread notification of the user read; returns how many changed."""
+    result = session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def unread_count(*, session: DbSession, user_id: uuid.UUID) -> int:
+    """How many of the user's notifications are unread."""
+    value = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+    return int(value or 0)

@@ -1,0 +1,1 @@
+"""Real-time delivery: the per-process hub, presence, and the WebSocket endpoints."""

@@ -1,0 +1,277 @@
+"""/ws/chat/{ticket_id}/: live chat of one ticket, resumable with ?after= with no gap or duplicate.
+
+Order of a connection: authenticate, check participation (short DB session, then closed),
+subscribe to the ticket's channel (frames buffer in the send queue), replay from the database
+what came after ``after`` (or start at the latest message), then drain the queue skipping
+what was already sent. A message whose number jumps ahead of the last one sent means frames
+were missed (a Redis hiccup): the gap is read from the database before going on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask, current_app, request
+
+from communication_service.access import ensure_chat_access
+from communication_service.api.deps import file_client, ticket_client
+from communication_service.extensions import db
+from communication_service.realtime import (
+    PostedMessage,
+    Realtime,
+    message_frame,
+    realtime_of,
+    short_session,
+)
+from communication_service.schemas.messages import MessageCreateSchema
+from communication_service.services import messages, participants, tickets
+from communication_service.ws.connection import (
+    CLOSE_BAD_REQUEST,
+    CLOSE_FORBIDDEN,
+    CLOSE_UNAVAILABLE,
+    RESYNC,
+    Connection,
+    error_frame,
+)
+from communication_service.ws.handshake import authenticate
+from communication_service.ws.hub import Frame, chat_channel
+from hdms_common.app import settings_of
+from hdms_common.auth import CurrentUser
+from hdms_common.errors import DependencyUnavailable, DomainError, NotFound, flatten_messages
+
+log = logging.getLogger(__name__)
+REPLAY_PAGE = 200
+HUB_WAIT_SECONDS = 3.0
+LIVE_ONLY = ("typing", "read")
+
+
+class ChatConnection(Connection):
+    def __init__(
+        self,
+        ws: Any,
+        *,
+        app: Flask,
+        realtime: Realtime,
+        ticket_id: uuid.UUID,
+        user: CurrentUser,
+        after_seq: int | None,
+    ) -> None:
+        super().__init__(ws, realtime.limits)
+        self.app = app
+        self.realtime = realtime
+        self.ticket_id = ticket_id
+        self.user = user
+        self.after_seq = after_seq
+        self.last_sent = 0
+        self._me = str(user.id)
+
+    # --- writer side ----------------------------------------------------------------------
+
+    def on_writer_start(self) -> None:
+        self.realtime.hub.subscribed.wait(HUB_WAIT_SECONDS)
+        if self.after_seq is None:
+            with short_session(self.app) as session:
+                self.last_sent = tickets.last_seq(session=session, ticket_id=self.ticket_id)
+        else:
+            self.last_sent = self.after_seq
+            self.catch_up()
+
+    def catch_up(self) -> None:
+        """Send from the database every message after the last one sent, in order."""
+        while True:
+            with short_session(self.app) as session:
+                rows = messages.messages_after(
+                    session=session,
+                    ticket_id=self.ticket_id,
+                    after_seq=self.last_sent,
+                    limit=REPLAY_PAGE,
+                )
+                frames = [(row.seq, message_frame(row)) for row in rows]
+            for seq, frame in frames:
+                if seq > self.last_sent:
+                    self._write(frame.text)
+                    self.last_sent = seq
+            if len(frames) < REPLAY_PAGE:
+                return
+
+    def handle_item(self, item: Any) -> None:
+        if item is RESYNC:
+            self.catch_up()
+        elif isinstance(item, Frame) and item.kind == "message" and item.seq is not None:
+            if item.seq <= self.last_sent:
+                return
+            if item.seq > self.last_sent + 1:
+                self.catch_up()
+                return
+            self._write(item.text)
+            self.last_sent = item.seq
+        elif isinstance(item, Frame) and item.kind in LIVE_ONLY and item.user_id == self._me:
+            return
+        else:
+            super().handle_item(item)
+
+    # --- reader side ----------------------------------------------------------------------
+
+    def on_frame(self, payload: dict[str, Any]) -> None:
+        kind = payload.get("type")
+        if kind == "message":
+            self.post(payload)
+        elif kind == "typing":
+            self.realtime.publish_live(
+                self.ticket_id,
+                {
+                    "type": "typing",
+                    "ticket_id": str(self.ticket_id),
+                    "user_id": self._me,
+                    "name": self.user.name,
+                },
+            )
+        elif kind == "read":
+            message_id = payload.get("message_id")
+            try:
+                parsed = uuid.UUID(str(message_id)) if isinstance(message_id, str) else None
+            except ValueError:
+                parsed = None
+            if parsed is None or set(payload) - {"type", "message_id"}:
+                self.bad_frame(
+                    "invalid",
+                    "read needs a message_id.",
+                    errors={"message_id": ["Not a valid UUID."]},
+                )
+                return
+            self.realtime.publish_live(
+                self.ticket_id,
+                {
+                    "type": "read",
+                    "ticket_id": str(self.ticket_id),
+                    "user_id": self._me,
+                    "message_id": str(parsed),
+                },
+            )
+        elif kind == "ping":
+            self.send_frame(Frame.build({"type": "pong"}))
+        else:
+            self.bad_frame("unknown_type", f"Unknown frame type {str(kind)[:40]!r}.")
+
+    def post(self, payload: dict[str, Any]) -> None:
+        fields = {k: v for k, v in payload.items() if k != "type"}
+        try:
+            data = MessageCreateSchema().load(fields)
+        except ma.ValidationError as exc:
+            self.bad_frame(
+                "invalid",
+                "The message is invalid.",
+                errors=flatten_messages(exc.messages),
+                client_msg_id=fields.get("client_msg_id")
+                if isinstance(fields.get("client_msg_id"), str)
+                else None,
+            )
+            return
+        try:
+            files = file_client()
+            for file_key in data["attachments"]:
+                files.validate_attachment(file_key, token=self.user.token)
+            with short_session(self.app) as session:
+                participants.ensure_access(
+                    session=session, user=self.user, ticket_id=self.ticket_id
+                )
+                posted = messages.post_message(
+                    session=session,
+                    ticket_id=self.ticket_id,
+                    sender=self.user,
+                    body=data["body"],
+                    attachments=data["attachments"],
+                    client_msg_id=data["client_msg_id"],
+                )
+                after = PostedMessage.of(posted.message)
+                ack = {
+                    "type": "ack",
+                    "client_msg_id": data["client_msg_id"],
+                    "id": str(posted.message.id),
+                    "seq": posted.message.seq,
+                }
+        except NotFound:
+            self.send_frame(error_frame("forbidden", "You are no longer on this ticket."))
+            self.close(CLOSE_FORBIDDEN, "Not a participant")
+            return
+        except DomainError as exc:
+            self.bad_frame(
+                exc.slug,
+                exc.detail or "The message was refused.",
+                errors=exc.errors or {},
+                client_msg_id=data["client_msg_id"],
+            )
+            return
+        self.send_frame(Frame.build(ack))
+        if posted.created:
+            with self.app.app_context():
+                try:
+                    self.realtime.after_message_posted(session=db.session, posted=after)
+                finally:
+                    db.session.remove()
+
+    def idle(self) -> None:
+        now = time.monotonic()
+        if now - self._presence_at >= self.limits.presence_ttl / 3:
+            self._presence_at = now
+            self.realtime.presence.refresh(self.ticket_id, self.user.id, self.id)
+
+    _presence_at = 0.0
+
+
+def _parse_after(raw: str | None, ticket_id: uuid.UUID, app: Flask) -> int | None:
+    if raw is None:
+        return None
+    with short_session(app) as session:
+        return messages.resolve_after(session=session, ticket_id=ticket_id, after=raw)
+
+
+def chat_socket(ws: Any, ticket_id: str) -> None:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    realtime = realtime_of(app)
+    connection = Connection(ws, realtime.limits)
+    user = authenticate(connection, settings_of(app).jwt_secret_key)
+    if user is None:
+        return
+    try:
+        ticket_uuid = uuid.UUID(ticket_id)
+    except ValueError:
+        connection.close_now(CLOSE_FORBIDDEN, "Not a participant")
+        return
+    try:
+        ensure_chat_access(
+            session=db.session, user=user, ticket_id=ticket_uuid, tickets=ticket_client()
+        )
+        db.session.commit()
+    except NotFound:
+        connection.close_now(CLOSE_FORBIDDEN, "Not a participant")
+        return
+    except DependencyUnavailable:
+        connection.close_now(CLOSE_UNAVAILABLE, "A dependency is unavailable")
+        return
+    finally:
+        db.session.remove()  # no database session is held during the socket's life
+    try:
+        after_seq = _parse_after(request.args.get("after"), ticket_uuid, app)
+    except DomainError as exc:
+        connection.close_now(CLOSE_BAD_REQUEST, (exc.detail or "Bad after")[:120])
+        return
+    chat = ChatConnection(
+        ws, app=app, realtime=realtime, ticket_id=ticket_uuid, user=user, after_seq=after_seq
+    )
+    chat.bad_frames = connection.bad_frames
+    channel = chat_channel(ticket_uuid)
+    realtime.hub.subscribe(channel, chat)
+    realtime.presence.enter(ticket_uuid, user.id, chat.id)
+    chat._presence_at = time.monotonic()
+    try:
+        chat.start_writer()
+        chat.receive_loop(chat.on_frame, chat.idle)
+    finally:
+        realtime.hub.unsubscribe(channel, chat)
+        realtime.presence.leave(ticket_uuid, user.id, chat.id)
+        chat.finish()

@@ -1,0 +1,62 @@
+"""/ws/notifications/: each new notification of the caller, pushed as it is created."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+
+from communication_service.realtime import Realtime, realtime_of, short_session
+from communication_service.services import notifications
+from communication_service.ws.connection import RESYNC, Connection
+from communication_service.ws.handshake import authenticate
+from communication_service.ws.hub import Frame, notification_channel
+from hdms_common.app import settings_of
+from hdms_common.auth import CurrentUser
+
+
+class NotificationConnection(Connection):
+    """Pushes notifications; on connect and after a Redis outage, the unread count (refetch cue)."""
+
+    def __init__(self, ws: Any, *, app: Flask, realtime: Realtime, user: CurrentUser) -> None:
+        super().__init__(ws, realtime.limits)
+        self.app = app
+        self.user = user
+
+    def send_unread_count(self) -> None:
+        with short_session(self.app) as session:
+            count = notifications.unread_count(session=session, user_id=self.user.id)
+        self._write(Frame.build({"type": "unread_count", "count": count}).text)
+
+    def on_writer_start(self) -> None:
+        self.send_unread_count()
+
+    def handle_item(self, item: Any) -> None:
+        if item is RESYNC:
+            self.send_unread_count()
+        else:
+            super().handle_item(item)
+
+    def on_frame(self, payload: dict[str, Any]) -> None:
+        if payload.get("type") == "ping":
+            self.send_frame(Frame.build({"type": "pong"}))
+        else:
+            self.bad_frame("unknown_type", f"Unknown frame type {str(payload.get('type'))[:40]!r}.")
+
+
+def notifications_socket(ws: Any) -> None:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    realtime = realtime_of(app)
+    probe = Connection(ws, realtime.limits)
+    user = authenticate(probe, settings_of(app).jwt_secret_key)
+    if user is None:
+        return
+    connection = NotificationConnection(ws, app=app, realtime=realtime, user=user)
+    channel = notification_channel(user.id)
+    realtime.hub.subscribe(channel, connection)
+    try:
+        connection.start_writer()
+        connection.receive_loop(connection.on_frame, lambda: None)
+    finally:
+        realtime.hub.unsubscribe(channel, connection)
+        connection.finish()
