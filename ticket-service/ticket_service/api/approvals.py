@@ -1,0 +1,71 @@
+"""/api/tickets/{id}/approvals/ and /api/approvals/{id}/decision: approval rounds."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask.views import MethodView
+
+from hdms_common.api import Blueprint
+from hdms_common.auth import auth_required, current_user
+from ticket_service.api import common
+from ticket_service.extensions import db
+from ticket_service.schemas.transitions import RequestApprovalSchema
+from ticket_service.schemas.work import ApprovalListSchema, ApprovalSchema, DecisionCreateSchema
+from ticket_service.services import approvals, tickets
+
+blp = Blueprint("approvals", __name__, url_prefix="/api", description="Approvals")
+
+
+@blp.route("/tickets/<uuid:ticket_id>/approvals/")
+class TicketApprovals(MethodView):
+    @auth_required()
+    @blp.response(200, ApprovalListSchema)
+    def get(self, ticket_id: uuid.UUID) -> Any:
+        """The ticket's approval rounds with their decisions."""
+        items = approvals.list_approvals(
+            session=db.session, actor=current_user(), ticket_id=ticket_id
+        )
+        return {"items": items}
+
+    @auth_required()
+    @blp.arguments(RequestApprovalSchema)
+    @blp.response(201, ApprovalSchema)
+    def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+        """Request an approval round (the ticket waits for it)."""
+        version = common.required_version(data)
+        tickets.get_ticket(session=db.session, actor=current_user(), ticket_id=ticket_id)
+        facts = common.approver_facts(data["approver_ids"])
+        approval = approvals.request_approval(
+            session=db.session,
+            actor=current_user(),
+            ticket_id=ticket_id,
+            data=data,
+            policy=common.policy(),
+            version=version,
+            facts=facts,
+            request_id=common.request_id(),
+        )
+        db.session.commit()
+        return approval
+
+
+@blp.route("/approvals/<uuid:approval_id>/decision")
+class ApprovalDecision(MethodView):
+    @auth_required()
+    @blp.arguments(DecisionCreateSchema)
+    @blp.response(200, ApprovalSchema)
+    def post(self, data: dict[str, Any], approval_id: uuid.UUID) -> Any:
+        """Approve or decline (an approver of the round, once)."""
+        approval = approvals.decide_approval(
+            session=db.session,
+            actor=current_user(),
+            approval_id=approval_id,
+            decision=data["decision"],
+            comment=data["comment"],
+            policy=common.policy(),
+            request_id=common.request_id(),
+        )
+        db.session.commit()
+        return approval

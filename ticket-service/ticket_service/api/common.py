@@ -1,0 +1,116 @@
+"""What every ticket-service view shares: the policy, the clients, the version, the caller."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import current_app, request
+
+from hdms_common.auth import ASSIGNEE, current_user
+from hdms_common.clients import AuthClient, FileClient
+from hdms_common.errors import Invalid
+from hdms_common.logging import current_request_id
+from ticket_service.config import TicketPolicy
+from ticket_service.extensions import db
+from ticket_service.models import Ticket
+from ticket_service.services.tickets import ticket_view
+
+
+def policy() -> TicketPolicy:
+    value = current_app.extensions["hdms_ticket_policy"]
+    assert isinstance(value, TicketPolicy)
+    return value
+
+
+def auth_client() -> AuthClient:
+    client = current_app.extensions["hdms_auth_client"]
+    assert isinstance(client, AuthClient)
+    return client
+
+
+def file_client() -> FileClient:
+    client = current_app.extensions["hdms_file_client"]
+    assert isinstance(client, FileClient)
+    return client
+
+
+def request_id() -> str | None:
+    return current_request_id()
+
+
+def version_of(data: dict[str, Any]) -> int | None:
+    """The version the change is based on: body ``version`` or an If-Match header."""
+    version = data.pop("version", None)
+    if version is not None:
+        return int(version)
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        return None
+    raw = header.removeprefix("W/").strip('"')
+    if not raw.isdigit():
+        raise Invalid(
+            "If-Match must carry the ticket's version.",
+            errors={"headers.If-Match": ["Not a version number."]},
+        )
+    return int(raw)
+
+
+def required_version(data: dict[str, Any]) -> int:
+    version = version_of(data)
+    if version is None:
+        raise Invalid(
+            "Say which version of the ticket the change is based on.",
+            errors={"version": ["Required (or an If-Match header)."]},
+        )
+    return version
+
+
+def present(ticket: Ticket) -> dict[str, Any]:
+    return ticket_view(ticket, actor=current_user(), policy=policy())
+
+
+def end_read_transaction() -> None:
+    """Close the read transaction before calling another service (PITFALLS.md)."""
+    db.session.rollback()
+
+
+def assignee_facts(department_id: uuid.UUID, assignee_id: uuid.UUID) -> dict[str, Any]:
+    """{"assignee_verified": id} when auth-service says the user is an active assignee there."""
+    end_read_transaction()
+    holds = auth_client().employee_holds_role(
+        assignee_id, ASSIGNEE, department_id, token=current_user().token
+    )
+    return {"assignee_verified": assignee_id} if holds else {}
+
+
+def approver_facts(approver_ids: list[uuid.UUID]) -> dict[str, Any]:
+    """{"approvers_verified": [...]}: the approvers auth-service knows as active HDMS users."""
+    end_read_transaction()
+    token = current_user().token
+    verified = []
+    for approver_id in approver_ids:
+        employee = auth_client().get_employee(approver_id, token=token)
+        if employee and employee.get("is_active") and employee.get("grants"):
+            verified.append(approver_id)
+    return {"approvers_verified": verified}
+
+
+def validate_department(department_id: uuid.UUID, field: str = "department_id") -> None:
+    """A 422 unless auth-service knows the department and it is active."""
+    department = auth_client().get_department(department_id, token=current_user().token)
+    if department is None:
+        raise Invalid("Unknown department.", errors={field: ["Unknown department."]})
+    if not department.get("is_active", False):
+        raise Invalid("The department is inactive.", errors={field: ["Inactive department."]})
+
+
+def attachment_summary(file_key: str, field: str = "attachments") -> dict[str, Any]:
+    """Validate a file_key with file-service as the caller and keep what a list shows."""
+    details = file_client().validate_attachment(file_key, field=field, token=current_user().token)
+    return {
+        "file_key": file_key,
+        "name": details.get("original_name") or details.get("name"),
+        "size": details.get("size"),
+        "content_type": details.get("content_type"),
+    }

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hdms_common.db import Timestamps, UUIDPrimaryKey
+from ticket_service.extensions import db
+
+STATUSES = (
+    "new",
+    "under_review",
+    "assigned",
+    "in_progress",
+    "waiting_approval",
+    "postponed",
+    "resolved",
+    "closed",
+    "rejected",
+    "cancelled",
+)
+PRIORITIES = ("low", "medium", "high", "critical")
+SLA_STATUSES = ("on_track", "at_risk", "breached", "paused")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+#: The expression the full-text index is built on; queries must use exactly the same one.
+SEARCH_DOCUMENT = "to_tsvector('english'::regconfig, (title::text || ' '::text) || description)"
+
+
+class Ticket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defined,misc]
+    """A request to a department, moved through its life cycle only by ticket_service.fsm."""
+
+    __tablename__ = "tickets"
+
+    number: Mapped[str] = mapped_column(sa.String(16), unique=True, nullable=False)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    department_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, index=True)
+    requestor_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, index=True)
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), index=True)
+    priority: Mapped[str] = mapped_column(sa.String(16), nullable=False, index=True)
+    category: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="")
+    status: Mapped[str] = mapped_column(sa.String(32), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
+    progress: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    postponed_from: Mapped[str | None] = mapped_column(sa.String(32))
+    resume_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    resolution_note: Mapped[str | None] = mapped_column(sa.Text)
+    first_response_due_at: Mapped[datetime]
+    resolution_due_at: Mapped[datetime]
+    sla_paused_at: Mapped[datetime | None]
+    first_response_breached_at: Mapped[datetime | None]
+    resolution_breached_at: Mapped[datetime | None]
+    sla_status: Mapped[str] = mapped_column(
+        sa.String(16), nullable=False, default="on_track", index=True
+    )
+    attachments: Mapped[list[Any]] = mapped_column(nullable=False, default=list)
+    deleted_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", STATUSES), name="status_known"),
+        sa.CheckConstraint(_in("priority", PRIORITIES), name="priority_known"),
+        sa.CheckConstraint(_in("sla_status", SLA_STATUSES), name="sla_status_known"),
+        sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+        sa.CheckConstraint("version >= 1", name="version_positive"),
+        sa.CheckConstraint(
+            "(status = 'closed') = (closed_at IS NOT NULL)", name="closed_at_iff_closed"
+        ),
+        sa.CheckConstraint(
+            "(status IN ('resolved', 'closed')) = (resolved_at IS NOT NULL)",
+            name="resolved_at_iff_resolved",
+        ),
+        sa.CheckConstraint(
+            "(status = 'postponed') = (postponed_from IS NOT NULL AND resume_at IS NOT NULL)",
+            name="postponed_has_resume",
+        ),
+        sa.CheckConstraint(
+            "status NOT IN ('assigned', 'in_progress', 'waiting_approval', 'resolved')"
+            " OR assignee_id IS NOT NULL",
+            name="worked_has_assignee",
+        ),
+        sa.CheckConstraint(
+            "status NOT IN ('in_progress', 'waiting_approval', 'resolved')"
+            " OR acknowledged_at IS NOT NULL",
+            name="worked_was_acknowledged",
+        ),
+        # Keyset order of the list and of every filtered list.
+        sa.Index("ix_tickets_created_at_id", "created_at", "id"),
+        sa.Index("ix_tickets_search", sa.text(SEARCH_DOCUMENT), postgresql_using="gin"),
+    )

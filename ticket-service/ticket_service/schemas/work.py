@@ -1,0 +1,92 @@
+"""Schemas of sub-tickets and approval rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+
+from hdms_common.api import Schema, not_blank
+from ticket_service.fsm import SubTicketAction
+from ticket_service.schemas.tickets import DESCRIPTION, TITLE
+
+VERSION = ma.fields.Integer(validate=ma.validate.Range(min=1))
+
+
+class SubTicketSchema(Schema):
+    id = ma.fields.UUID()
+    parent_id = ma.fields.UUID()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    department_id = ma.fields.UUID()
+    assignee_id = ma.fields.UUID(allow_none=True)
+    status = ma.fields.String()
+    version = ma.fields.Integer()
+    created_by = ma.fields.UUID()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class SubTicketCreateSchema(Schema):
+    title = ma.fields.String(required=True, validate=TITLE)
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=20000))
+    department_id = ma.fields.UUID(required=True)
+    assignee_id = ma.fields.UUID(load_default=None, allow_none=True)
+
+
+class SubTicketUpdateSchema(Schema):
+    title = ma.fields.String(validate=TITLE)
+    description = ma.fields.String(validate=DESCRIPTION)
+    assignee_id = ma.fields.UUID()
+    version = VERSION
+
+    @ma.validates_schema
+    def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not set(data) - {"version"}:
+            raise ma.ValidationError("Give at least one field to change.")
+
+
+class SubTicketStatusSchema(Schema):
+    action = ma.fields.String(
+        required=True, validate=ma.validate.OneOf([str(a) for a in SubTicketAction])
+    )
+    reason = ma.fields.String(validate=[ma.validate.Length(1, 2000), not_blank])
+    version = VERSION
+
+
+class SubTicketListSchema(Schema):
+    items = ma.fields.List(ma.fields.Nested(SubTicketSchema))
+
+
+class DecisionSchema(Schema):
+    approver_id = ma.fields.UUID()
+    decision = ma.fields.String()
+    comment = ma.fields.String()
+    created_at = ma.fields.DateTime()
+
+
+class ApprovalSchema(Schema):
+    id = ma.fields.UUID()
+    ticket_id = ma.fields.UUID()
+    mode = ma.fields.String()
+    approver_ids = ma.fields.List(ma.fields.UUID())
+    status = ma.fields.String()
+    note = ma.fields.String()
+    requested_by = ma.fields.UUID()
+    decided_at = ma.fields.DateTime(allow_none=True)
+    decisions = ma.fields.List(ma.fields.Nested(DecisionSchema))
+    created_at = ma.fields.DateTime()
+
+
+class ApprovalListSchema(Schema):
+    items = ma.fields.List(ma.fields.Nested(ApprovalSchema))
+
+
+class DecisionCreateSchema(Schema):
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["approve", "decline"]))
+    comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+
+    @ma.validates_schema
+    def decline_explained(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("decision") == "decline" and not (data.get("comment") or "").strip():
+            raise ma.ValidationError("Say why the request is declined.", "comment")

@@ -1,0 +1,1 @@
+"""The business rules of ticket-service: keyword-only verb_noun functions that flush."""

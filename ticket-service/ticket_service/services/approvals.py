@@ -1,0 +1,190 @@
+"""Approval rounds: request one (the ticket waits), approvers decide once each, the round ends.
+
+Mode ``all``: approved when every approver approved, declined at the first decline. Mode
+``any``: approved at the first approval, declined when every approver declined. When the round
+ends the ticket goes back to in_progress through the FSM, with the outcome in its history.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from hdms_common.auth import CurrentUser
+from hdms_common.db import DbSession, utcnow
+from hdms_common.errors import Conflict, Forbidden, NotFound
+from ticket_service import fsm
+from ticket_service.config import TicketPolicy
+from ticket_service.models import Approval, ApprovalDecision, Ticket
+from ticket_service.services.audit import append_audit
+from ticket_service.services.events import record_event
+from ticket_service.services.visibility import get_visible_ticket, visible_condition
+
+
+def request_approval(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    ticket_id: uuid.UUID,
+    data: Mapping[str, Any],
+    policy: TicketPolicy,
+    version: int | None,
+    facts: Mapping[str, Any],
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> Approval:
+    """Open a round on an in-progress ticket (which moves to waiting_approval)."""
+    now = now or utcnow()
+    ticket = fsm.apply(
+        session=session,
+        ticket_id=ticket_id,
+        action=fsm.Action.REQUEST_APPROVAL,
+        actor=actor,
+        payload=data,
+        policy=policy,
+        version=version,
+        facts=facts,
+        now=now,
+        request_id=request_id,
+    )
+    approver_ids = [str(a) for a in data["approver_ids"]]
+    approval = Approval(
+        id=uuid.uuid4(),
+        ticket_id=ticket.id,
+        mode=data.get("mode", "all"),
+        approver_ids=approver_ids,
+        status="pending",
+        note=data.get("note", ""),
+        requested_by=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(approval)
+    session.flush()
+    record_event(
+        session=session,
+        event_type="approval.requested",
+        ticket=ticket,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+        approval_id=approval.id,
+        approver_ids=approver_ids,
+        mode=approval.mode,
+    )
+    return approval
+
+
+def list_approvals(
+    *, session: DbSession, actor: CurrentUser, ticket_id: uuid.UUID
+) -> list[Approval]:
+    """A visible ticket's rounds, oldest first."""
+    get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    return list(
+        session.scalars(
+            sa.select(Approval).where(Approval.ticket_id == ticket_id).order_by(Approval.created_at)
+        )
+    )
+
+
+def round_outcome(mode: str, approver_ids: Sequence[str], decisions: Mapping[str, str]) -> str:
+    """pending, approved or declined, from the decisions so far ({approver_id: decision})."""
+    approvals = sum(1 for d in decisions.values() if d == "approve")
+    declines = sum(1 for d in decisions.values() if d == "decline")
+    if mode == "any":
+        if approvals:
+            return "approved"
+        return "declined" if declines == len(approver_ids) else "pending"
+    if declines:
+        return "declined"
+    return "approved" if approvals == len(approver_ids) else "pending"
+
+
+def decide_approval(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    approval_id: uuid.UUID,
+    decision: str,
+    comment: str,
+    policy: TicketPolicy,
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> Approval:
+    """Record one approver's decision; completing the round moves the ticket on."""
+    now = now or utcnow()
+    approval = session.scalar(
+        sa.select(Approval)
+        .join(Ticket, Ticket.id == Approval.ticket_id)
+        .where(Approval.id == approval_id, visible_condition(actor))
+        .with_for_update(of=Approval)
+        .execution_options(populate_existing=True)
+    )
+    if approval is None:
+        raise NotFound("No such approval.")
+    if str(actor.id) not in approval.approver_ids:
+        raise Forbidden("Only the approvers named in this round may decide.")
+    if approval.status != "pending":
+        raise Conflict(f"This approval round is already {approval.status}.")
+    decided = {str(d.approver_id): d.decision for d in approval.decisions}
+    if str(actor.id) in decided:
+        raise Conflict("You have already decided on this round.")
+    session.add(
+        ApprovalDecision(
+            id=uuid.uuid4(),
+            approval_id=approval.id,
+            approver_id=actor.id,
+            decision=decision,
+            comment=comment,
+            created_at=now,
+        )
+    )
+    session.flush()
+    decided[str(actor.id)] = decision
+    outcome = round_outcome(approval.mode, approval.approver_ids, decided)
+    append_audit(
+        session=session,
+        ticket_id=approval.ticket_id,
+        actor_id=actor.id,
+        action="approval_decision",
+        changes={"approval_id": [None, approval.id], "decision": [None, decision]},
+        reason=comment or None,
+        request_id=request_id,
+        now=now,
+    )
+    if outcome != "pending":
+        approval.status = outcome
+        approval.decided_at = now
+        session.flush()
+        ticket = fsm.apply(
+            session=session,
+            ticket_id=approval.ticket_id,
+            action=fsm.Action.APPROVAL_DECIDED,
+            actor=actor,
+            payload={},
+            policy=policy,
+            facts={"approval_outcome": outcome},
+            extra_roles=frozenset({fsm.Role.APPROVER}),
+            now=now,
+            request_id=request_id,
+        )
+    else:
+        ticket = get_visible_ticket(session=session, actor=actor, ticket_id=approval.ticket_id)
+    record_event(
+        session=session,
+        event_type="approval.decided",
+        ticket=ticket,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+        approval_id=approval.id,
+        approver_id=actor.id,
+        decision=decision,
+        outcome=outcome,
+    )
+    session.refresh(approval)
+    return approval

@@ -1,0 +1,106 @@
+"""Domain events: written to ticket_outbox with the change, relayed after commit.
+
+Payloads follow docs/events.md: the ticket as it is after the change, plus per-type fields.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from hdms_common.db import DbSession, utcnow
+from hdms_common.events import Event, EventPublisher
+from ticket_service.models import OutboxEvent, Ticket
+from ticket_service.services.audit import jsonable
+
+log = logging.getLogger(__name__)
+
+
+def ticket_payload(ticket: Ticket, actor_id: uuid.UUID) -> dict[str, Any]:
+    """The fields every ticket event carries."""
+    return {
+        "ticket_id": str(ticket.id),
+        "ticket_number": ticket.number,
+        "title": ticket.title,
+        "department_id": str(ticket.department_id),
+        "requestor_id": str(ticket.requestor_id),
+        "assignee_id": str(ticket.assignee_id) if ticket.assignee_id else None,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "actor_id": str(actor_id),
+    }
+
+
+def record_event(
+    *,
+    session: DbSession,
+    event_type: str,
+    ticket: Ticket,
+    actor_id: uuid.UUID,
+    now: datetime,
+    request_id: str | None = None,
+    **extra: Any,
+) -> OutboxEvent:
+    """Queue an event in the outbox, in the caller's transaction."""
+    payload = ticket_payload(ticket, actor_id)
+    payload.update(jsonable(extra))
+    row = OutboxEvent(
+        id=uuid.uuid4(),
+        event_type=event_type,
+        payload=payload,
+        request_id=request_id,
+        occurred_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def relay_outbox(*, session: DbSession, publisher: EventPublisher, batch: int = 100) -> int:
+    """Publish up to ``batch`` unsent events in order and mark them sent; returns how many.
+
+    Rows are taken FOR UPDATE SKIP LOCKED, so several relays never publish one event twice at
+    once; a row is marked sent only after the publisher accepted it, and the batch is
+    committed. A publisher failure leaves the rest unsent for the next run.
+    """
+    rows = list(
+        session.scalars(
+            sa.select(OutboxEvent)
+            .where(OutboxEvent.sent_at.is_(None))
+            .order_by(OutboxEvent.occurred_at, OutboxEvent.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    sent = 0
+    try:
+        for row in rows:
+            publisher.publish(
+                Event(
+                    id=str(row.id),
+                    type=row.event_type,
+                    payload=row.payload,
+                    occurred_at=row.occurred_at,
+                    request_id=row.request_id,
+                )
+            )
+            row.sent_at = utcnow()
+            sent += 1
+    except Exception as exc:  # noqa: BLE001 - any publisher failure: keep the rest for later
+        log.warning("outbox relay: publish failed after %s events: %s", sent, exc)
+    session.commit()
+    return sent
+
+
+def count_unsent(*, session: DbSession) -> int:
+    """How many events wait for the relay."""
+    return int(
+        session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxEvent).where(OutboxEvent.sent_at.is_(None))
+        )
+        or 0
+    )

@@ -1,0 +1,395 @@
+"""Tickets: create, list, read, edit, soft delete, SLA override, attachments.
+
+Status changes are not here: they go through ticket_service.fsm.apply.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from hdms_common.auth import CurrentUser
+from hdms_common.db import DbSession, utcnow
+from hdms_common.errors import Conflict, Forbidden, Invalid, StaleVersion
+from hdms_common.pagination import Page, keyset_page
+from ticket_service.config import TicketPolicy
+from ticket_service.fsm import TERMINAL, Status, allowed_actions, roles_of
+from ticket_service.fsm import Role as TicketRole
+from ticket_service.models import Ticket
+from ticket_service.models.tickets import SEARCH_DOCUMENT
+from ticket_service.services import sla
+from ticket_service.services.audit import append_audit
+from ticket_service.services.events import record_event
+from ticket_service.services.visibility import get_visible_ticket, visible_condition
+
+NUMBER_PREFIX = "HD-"
+EDITABLE_FIELDS = ("title", "description", "priority", "category")
+
+
+def next_ticket_number(session: DbSession) -> str:
+    """HD-000123 from a PostgreSQL sequence; on SQLite (one embedded process) max + 1."""
+    if session.get_bind().dialect.name == "postgresql":
+        number = int(session.scalar(sa.text("SELECT nextval('ticket_number_seq')")) or 0)
+    else:
+        digits = sa.func.substr(Ticket.number, len(NUMBER_PREFIX) + 1)
+        number = int(session.scalar(sa.select(sa.func.max(sa.cast(digits, sa.Integer)))) or 0) + 1
+    return f"{NUMBER_PREFIX}{number:06d}"
+
+
+def ticket_view(
+    ticket: Ticket, *, actor: CurrentUser, policy: TicketPolicy, now: datetime | None = None
+) -> dict[str, Any]:
+    """The ticket as its reader sees it: live sla_status and the actions open to them."""
+    now = now or utcnow()
+    data = {c.key: getattr(ticket, c.key) for c in sa.inspect(Ticket).column_attrs}
+    data["sla_status"] = sla.sla_status_of(ticket, policy=policy, now=now)
+    data["sla_clock"] = sla.running_clock(ticket)
+    data["allowed_actions"] = allowed_actions(ticket, actor)
+    return data
+
+
+def create_ticket(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    data: Mapping[str, Any],
+    policy: TicketPolicy,
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> Ticket:
+    """Open a ticket (status new) with its SLA clocks started.
+
+    The department and the attachments were validated by the caller against auth- and
+    file-service before the transaction began; ``data["attachments"]`` holds their summaries.
+    """
+    now = now or utcnow()
+    first_due, resolution_due = sla.due_dates(policy=policy, priority=data["priority"], start=now)
+    ticket = Ticket(
+        id=uuid.uuid4(),
+        number=next_ticket_number(session),
+        title=data["title"],
+        description=data["description"],
+        department_id=data["department_id"],
+        requestor_id=actor.id,
+        priority=data["priority"],
+        category=data.get("category", ""),
+        status=str(Status.NEW),
+        version=1,
+        progress=0,
+        first_response_due_at=first_due,
+        resolution_due_at=resolution_due,
+        sla_status="on_track",
+        attachments=list(data.get("attachments", [])),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(ticket)
+    session.flush()
+    append_audit(
+        session=session,
+        ticket_id=ticket.id,
+        actor_id=actor.id,
+        action="create",
+        to_state=ticket.status,
+        changes={
+            name: [None, getattr(ticket, name)]
+            for name in (*EDITABLE_FIELDS, "department_id", "attachments")
+        },
+        request_id=request_id,
+        now=now,
+    )
+    record_event(
+        session=session,
+        event_type="ticket.created",
+        ticket=ticket,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+    )
+    return ticket
+
+
+def list_tickets(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    limit: int,
+    cursor: str | None = None,
+    status: list[str] | None = None,
+    priority: list[str] | None = None,
+    department_id: uuid.UUID | None = None,
+    assignee_id: uuid.UUID | None = None,
+    requestor_id: uuid.UUID | None = None,
+    sla_status: str | None = None,
+    q: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> Page[Ticket]:
+    """The tickets ``actor`` may see, newest first, filtered, one keyset page at a time."""
+    statement = sa.select(Ticket).where(visible_condition(actor))
+    if status:
+        statement = statement.where(Ticket.status.in_(status))
+    if priority:
+        statement = statement.where(Ticket.priority.in_(priority))
+    if department_id:
+        statement = statement.where(Ticket.department_id == department_id)
+    if assignee_id:
+        statement = statement.where(Ticket.assignee_id == assignee_id)
+    if requestor_id:
+        statement = statement.where(Ticket.requestor_id == requestor_id)
+    if sla_status:
+        statement = statement.where(Ticket.sla_status == sla_status)
+    if created_after:
+        statement = statement.where(Ticket.created_at >= created_after)
+    if created_before:
+        statement = statement.where(Ticket.created_at < created_before)
+    if q:
+        statement = statement.where(_search(session, q))
+    return keyset_page(
+        session, statement, order_by=[Ticket.created_at, Ticket.id], limit=limit, cursor=cursor
+    )
+
+
+def _search(session: DbSession, q: str) -> sa.ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":
+        # The same expression as the GIN index, so that the planner can use it.
+        return sa.text(f"{SEARCH_DOCUMENT} @@ plainto_tsquery('english', :q)").bindparams(q=q)
+    pattern = f"%{q.strip().lower()}%"
+    return sa.or_(
+        sa.func.lower(Ticket.title).like(pattern), sa.func.lower(Ticket.description).like(pattern)
+    )
+
+
+def get_ticket(*, session: DbSession, actor: CurrentUser, ticket_id: uuid.UUID) -> Ticket:
+    """One ticket the actor may see (404 otherwise)."""
+    return get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+
+
+def _write(
+    session: DbSession,
+    ticket: Ticket,
+    changes: Mapping[str, Any],
+    *,
+    version: int | None,
+    now: datetime,
+) -> dict[str, list[Any]]:
+    """Conditionally update a ticket's columns (not status); returns {field: [before, after]}."""
+    if version is not None and version != ticket.version:
+        raise StaleVersion(
+            f"The ticket changed meanwhile (now version {ticket.version}); reload and retry.",
+            current_version=ticket.version,
+        )
+    before = {name: getattr(ticket, name) for name in changes}
+    result = session.execute(
+        sa.update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.version == ticket.version)
+        .values(**changes, version=ticket.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        session.refresh(ticket)
+        raise StaleVersion(
+            f"The ticket changed meanwhile (now version {ticket.version}); reload and retry.",
+            current_version=ticket.version,
+        )
+    session.refresh(ticket)
+    return {k: [v, getattr(ticket, k)] for k, v in before.items() if v != getattr(ticket, k)}
+
+
+def update_ticket(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    ticket_id: uuid.UUID,
+    data: Mapping[str, Any],
+    policy: TicketPolicy,
+    version: int | None = None,
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> Ticket:
+    """Edit title, description, priority, category: the requestor while new, else triage."""
+    now = now or utcnow()
+    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    roles = roles_of(actor, ticket)
+    triage = bool(roles & {TicketRole.MODERATOR, TicketRole.ADMIN})
+    requestor_may = TicketRole.REQUESTOR in roles and ticket.status == Status.NEW
+    if not (triage or requestor_may):
+        raise Forbidden("Only the requestor (while new), a moderator or an admin may edit.")
+    if ticket.status in TERMINAL:
+        raise Conflict(f"A {ticket.status} ticket cannot be edited.")
+    changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    if "priority" in changes and changes["priority"] != ticket.priority:
+        # New targets from the opening time; a manual SLA override is replaced.
+        first_due, resolution_due = sla.due_dates(
+            policy=policy, priority=changes["priority"], start=ticket.created_at
+        )
+        changes.update(first_response_due_at=first_due, resolution_due_at=resolution_due)
+    diff = _write(session, ticket, changes, version=version, now=now)
+    if diff:
+        append_audit(
+            session=session,
+            ticket_id=ticket.id,
+            actor_id=actor.id,
+            action="update",
+            from_state=ticket.status,
+            to_state=ticket.status,
+            changes=diff,
+            request_id=request_id,
+            now=now,
+        )
+        record_event(
+            session=session,
+            event_type="ticket.updated",
+            ticket=ticket,
+            actor_id=actor.id,
+            now=now,
+            request_id=request_id,
+            changed=sorted(diff),
+        )
+    return ticket
+
+
+def delete_ticket(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    ticket_id: uuid.UUID,
+    version: int | None = None,
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> None:
+    """Soft-delete (admin): the row and its history stay, nobody sees the ticket any more."""
+    now = now or utcnow()
+    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    if not actor.is_admin:
+        raise Forbidden("Only an admin may delete a ticket.")
+    diff = _write(session, ticket, {"deleted_at": now}, version=version, now=now)
+    append_audit(
+        session=session,
+        ticket_id=ticket.id,
+        actor_id=actor.id,
+        action="delete",
+        from_state=ticket.status,
+        to_state=ticket.status,
+        changes=diff,
+        request_id=request_id,
+        now=now,
+    )
+    record_event(
+        session=session,
+        event_type="ticket.updated",
+        ticket=ticket,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+        changed=["deleted_at"],
+    )
+
+
+def override_sla(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    ticket_id: uuid.UUID,
+    due_at: datetime,
+    reason: str,
+    policy: TicketPolicy,
+    version: int | None = None,
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> Ticket:
+    """Set the resolution due date by hand (moderator of the department, admin), audited.
+
+    A breach already marked for resolution is cleared, so the sweep marks the new date once.
+    """
+    now = now or utcnow()
+    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    if not roles_of(actor, ticket) & {TicketRole.MODERATOR, TicketRole.ADMIN}:
+        raise Forbidden("Only a moderator of the department or an admin may change the SLA.")
+    if ticket.status in TERMINAL or ticket.status == Status.RESOLVED:
+        raise Conflict(f"The SLA of a {ticket.status} ticket cannot change.")
+    if due_at <= now:
+        raise Invalid(
+            "due_at must be in the future.", errors={"due_at": ["Must be in the future."]}
+        )
+    diff = _write(
+        session,
+        ticket,
+        {"resolution_due_at": due_at, "resolution_breached_at": None},
+        version=version,
+        now=now,
+    )
+    ticket.sla_status = sla.sla_status_of(ticket, policy=policy, now=now)
+    session.flush()
+    append_audit(
+        session=session,
+        ticket_id=ticket.id,
+        actor_id=actor.id,
+        action="sla_override",
+        from_state=ticket.status,
+        to_state=ticket.status,
+        changes=diff,
+        reason=reason,
+        request_id=request_id,
+        now=now,
+    )
+    record_event(
+        session=session,
+        event_type="ticket.updated",
+        ticket=ticket,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+        changed=["resolution_due_at"],
+    )
+    return ticket
+
+
+def add_attachment(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    ticket_id: uuid.UUID,
+    attachment: Mapping[str, Any],
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> Ticket:
+    """Link a file (already validated with file-service by the caller) to a ticket."""
+    now = now or utcnow()
+    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    if ticket.status in TERMINAL:
+        raise Conflict(f"Nothing can be attached to a {ticket.status} ticket.")
+    if any(a.get("file_key") == attachment["file_key"] for a in ticket.attachments):
+        raise Conflict("This file is already attached.", errors={"file_key": ["Already attached."]})
+    _write(
+        session,
+        ticket,
+        {"attachments": [*ticket.attachments, dict(attachment)]},
+        version=None,
+        now=now,
+    )
+    append_audit(
+        session=session,
+        ticket_id=ticket.id,
+        actor_id=actor.id,
+        action="attachment_added",
+        from_state=ticket.status,
+        to_state=ticket.status,
+        changes={"attachments": [None, dict(attachment)]},
+        request_id=request_id,
+        now=now,
+    )
+    record_event(
+        session=session,
+        event_type="ticket.attachment_added",
+        ticket=ticket,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+        file_key=attachment["file_key"],
+    )
+    return ticket

@@ -1,0 +1,79 @@
+"""Who sees which ticket (TICKET_FSM.md, API.md): the one rule lists, reads and writes share.
+
+requestor -> their own; assignee -> assigned to them or holding one of their sub-tickets;
+approver -> tickets with an approval round naming them; moderator -> their departments;
+admin -> all. A ticket someone may not see is answered 404, never 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from hdms_common.auth import MODERATOR, CurrentUser, service_user_id
+from hdms_common.db import DbSession
+from hdms_common.errors import NotFound
+from ticket_service.models import Approval, SubTicket, Ticket
+
+SERVICE_NAME = "ticket-service"
+SYSTEM_ACTOR = CurrentUser(
+    id=service_user_id(SERVICE_NAME),
+    employee_code=f"svc-{SERVICE_NAME}",
+    name=SERVICE_NAME,
+    department_id=None,
+    roles=frozenset(),
+)
+
+
+def is_system(actor: CurrentUser) -> bool:
+    """Whether ``actor`` is this service acting on its own (sweeps, automatic transitions)."""
+    return actor.id == SYSTEM_ACTOR.id
+
+
+def visible_condition(actor: CurrentUser) -> sa.ColumnElement[bool]:
+    """A WHERE clause selecting the tickets ``actor`` may see (soft-deleted ones excluded)."""
+    alive = Ticket.deleted_at.is_(None)
+    if actor.is_admin or is_system(actor):
+        return alive
+    sub_ticket_of_theirs = (
+        sa.select(SubTicket.id)
+        .where(SubTicket.parent_id == Ticket.id, SubTicket.assignee_id == actor.id)
+        .correlate(Ticket)
+        .exists()
+    )
+    approver_of = (
+        sa.select(Approval.id)
+        .where(Approval.ticket_id == Ticket.id, _json_contains(Approval.approver_ids, actor.id))
+        .correlate(Ticket)
+        .exists()
+    )
+    clauses: list[sa.ColumnElement[bool]] = [
+        Ticket.requestor_id == actor.id,
+        Ticket.assignee_id == actor.id,
+        sub_ticket_of_theirs,
+        approver_of,
+    ]
+    departments = actor.departments_for(MODERATOR)
+    if departments:
+        clauses.append(Ticket.department_id.in_(sorted(departments)))
+    return sa.and_(alive, sa.or_(*clauses))
+
+
+def _json_contains(column: Any, value: uuid.UUID) -> sa.ColumnElement[bool]:
+    # A text match on the JSON list works on both databases: a UUID never overlaps another.
+    return sa.cast(column, sa.Text).contains(str(value))
+
+
+def get_visible_ticket(
+    *, session: DbSession, actor: CurrentUser, ticket_id: uuid.UUID, lock: bool = False
+) -> Ticket:
+    """The ticket if ``actor`` may see it; 404 otherwise (existence is not leaked)."""
+    statement = sa.select(Ticket).where(Ticket.id == ticket_id, visible_condition(actor))
+    if lock:
+        statement = statement.with_for_update(of=Ticket)
+    ticket = session.scalar(statement.execution_options(populate_existing=True))
+    if ticket is None:
+        raise NotFound("No such ticket.")
+    return ticket
