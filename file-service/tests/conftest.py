@@ -119,10 +119,12 @@ def worker_factory(file_environ: dict[str, str]) -> Iterator[Callable[..., Worke
         worker.stop()
 
 
-@pytest.fixture(scope="session")
-def worker(worker_factory: Callable[..., Worker], app: Flask) -> Worker:
-    """One worker for the session (the crash test starts its own)."""
-    return worker_factory()
+@pytest.fixture(scope="module")
+def worker(worker_factory: Callable[..., Worker], app: Flask) -> Iterator[Worker]:
+    """A worker for the tests of one module; modules without it see files stay pending."""
+    started = worker_factory()
+    yield started
+    started.stop()
 
 
 @pytest.fixture
@@ -293,3 +295,24 @@ def make_png() -> Callable[..., bytes]:
 @pytest.fixture
 def make_video() -> Callable[..., bytes]:
     return video_bytes
+
+
+@pytest.fixture
+def download(client: Any) -> Callable[..., Any]:
+    """``download(user, key, variant=None, headers=None)``: the response, body read and closed."""
+
+    def fetch(
+        user: TestUser,
+        file_key: str,
+        variant: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        query = f"?variant={variant}" if variant else ""
+        response = client.get(
+            f"/api/files/{file_key}/download/{query}", headers={**user.headers, **(headers or {})}
+        )
+        response.get_data()
+        response.close()
+        return response
+
+    return fetch

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from file_service.models import Attachment, FileStatus
-from file_service.services import DbSession
 from file_service.storage import VARIANT_NAMES, Storage
 from hdms_common.auth import CurrentUser
+from hdms_common.db import DbSession
 from hdms_common.errors import Conflict, Gone, NotFound
 
 #: Answers whether the caller can see a ticket (ticket-service decides, with their token).

@@ -17,8 +17,7 @@ import sqlalchemy as sa
 
 from file_service.models import FINAL, IN_FLIGHT, Attachment, FileStatus
 from file_service.scanning import ScanResult
-from file_service.services import DbSession
-from hdms_common.db import utcnow
+from hdms_common.db import DbSession, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,8 @@ from file_service.content_types import (
 from file_service.media import MediaRefused, probe_image, probe_video
 from file_service.models import Attachment, FileStatus, IdempotencyKey, Purpose
 from file_service.multipart import ReceivedUpload
-from file_service.services import DbSession
 from file_service.storage import Storage
+from hdms_common.db import DbSession
 from hdms_common.errors import Invalid, UnsupportedMediaType
 
 MAX_NAME_LENGTH = 255
