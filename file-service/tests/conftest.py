@@ -151,6 +151,23 @@ def admin(
     return create_user(roles={"admin": [department]}, department_id=department)
 
 
+def multipart_body(
+    parts: list[tuple[str, str | None, bytes, str | None]], boundary: str = "hdms-test-boundary"
+) -> tuple[bytes, str]:
+    """Encode (field, filename, data, content type) parts; returns the body and its type."""
+    chunks: list[bytes] = []
+    for name, filename, data, part_type in parts:
+        disposition = f'form-data; name="{name}"'
+        if filename is not None:
+            disposition += f'; filename="{filename}"'
+        head = f"--{boundary}\r\nContent-Disposition: {disposition}\r\n"
+        if part_type:
+            head += f"Content-Type: {part_type}\r\n"
+        chunks.append(head.encode() + b"\r\n" + data + b"\r\n")
+    chunks.append(f"--{boundary}--\r\n".encode())
+    return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
+
+
 def upload(
     client: Any,
     user: TestUser,
@@ -162,14 +179,16 @@ def upload(
     field: str = "file",
     headers: dict[str, str] | None = None,
 ) -> Any:
-    """POST a multipart upload through the Flask test client."""
-    form: dict[str, Any] = dict(fields or {})
-    form[field] = (io.BytesIO(data), name, content_type)
+    """POST a multipart upload through the Flask test client (body built in memory)."""
+    parts: list[tuple[str, str | None, bytes, str | None]] = [
+        (key, None, value.encode(), None) for key, value in (fields or {}).items()
+    ]
+    parts.append((field, name, data, content_type))
+    body, body_type = multipart_body(parts)
     return client.post(
         "/api/files/upload/",
-        data=form,
-        headers={**user.headers, **(headers or {})},
-        content_type="multipart/form-data",
+        data=body,
+        headers={**user.headers, **(headers or {}), "Content-Type": body_type},
     )
 
 
