@@ -49,6 +49,13 @@ fmt: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## stack: the production-shaped stack from local binaries (no Docker); stack-stop stops it
+stack: $(VENV)/.installed
+	$(PY) scripts/stack.py up
+
+stack-stop:
+	$(PY) scripts/stack.py down
+
 ## bench: the benchmarks in bench/ (not part of the tests)
 bench: $(VENV)/.installed-dev
 	bash scripts/ensure-test-deps.sh

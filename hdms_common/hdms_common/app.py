@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hdms_common.api import Api, configure_openapi
 from hdms_common.auth import init_jwt
@@ -43,6 +44,11 @@ def configure_service_app(
         SQLALCHEMY_TRACK_MODIFICATIONS=False,
         **(extra_config or {}),
     )
+    if settings.trusted_proxies:
+        # Behind nginx, the client address (login throttling, logs) is in X-Forwarded-For.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
+        )
     app.json.sort_keys = False  # type: ignore[attr-defined]  # fields in schema order
     configure_logging(settings.service_name, level=settings.log_level, json_lines=settings.log_json)
     init_request_ids(app, settings.service_name)

@@ -60,6 +60,7 @@ class Settings:
     file_max_bytes: int = 1024 * 1024 * 1024
     clamd_address: str = ""
     cors_origins: tuple[str, ...] = ()
+    trusted_proxies: int = 0
     log_level: str = "INFO"
     log_json: bool = True
     extra: dict[str, str] = field(default_factory=dict)
@@ -153,6 +154,7 @@ def load_settings(
         file_max_bytes=_int(env.get("FILE_MAX_BYTES", str(1024**3)), "FILE_MAX_BYTES"),
         clamd_address=env.get("CLAMD_ADDRESS", ""),
         cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
+        trusted_proxies=_int(env.get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         log_json=env.get("LOG_FORMAT", "json") == "json",
         extra={k: v for k, v in env.items() if k.startswith(prefix + "_")},

@@ -1,0 +1,496 @@
+"""The local production-shaped stack (`make stack`, `make stack-stop`), without Docker.
+
+`up` starts a supervisor process in the background and waits until the whole stack answers:
+PostgreSQL, PgBouncer (transaction mode), Redis and clamd from local binaries, migrations and
+the demo seed, one gunicorn with gevent workers per service, the Celery worker and beat, the
+outbox relay and the event consumer, and nginx as the gateway. The supervisor owns every
+process; `down` asks it to stop them all and waits, so nothing it started is left behind.
+Ports are the documented ones when free, otherwise free ones (printed, and kept in
+var/stack/state.json). The data lives in var/stack for as long as the stack runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+STACK_DIR = VAR / "stack"
+LOG_DIR = VAR / "log"
+STATE_FILE = STACK_DIR / "state.json"
+BIN = Path(sys.executable).parent
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import gateway  # noqa: E402
+
+#: The documented ports (ARCHITECTURE.md); taken ones are replaced by free ones.
+PORTS = {
+    "gateway": 8080,
+    "auth": 8000,
+    "ticket": 8002,
+    "communication": 8003,
+    "websocket": 8004,
+    "file": 8005,
+    "postgres": 5432,
+    "pgbouncer": 6432,
+    "redis": 6379,
+    "clamd": 3310,
+}
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def choose_ports(auto: bool) -> dict[str, int]:
+    from hdms_common.testing.servers import free_port
+
+    return {
+        name: (port if not auto and port_is_free(port) else free_port())
+        for name, port in PORTS.items()
+    }
+
+
+def installed(package: str) -> bool:
+    return importlib.util.find_spec(package) is not None
+
+
+@dataclass
+class Supervisor:
+    ports: dict[str, int]
+    env: dict[str, str] = field(default_factory=dict)
+    servers: list[Any] = field(default_factory=list)
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    stopping: bool = False
+
+    # --- infrastructure -----------------------------------------------------------------------
+
+    def start_servers(self) -> None:
+        from hdms_common.testing.servers import (
+            ClamdServer,
+            PgBouncerServer,
+            PostgresServer,
+            RedisServer,
+        )
+
+        STACK_DIR.mkdir(parents=True, exist_ok=True)
+        password = secrets.token_urlsafe(16)
+        postgres = PostgresServer(
+            STACK_DIR,
+            port=self.ports["postgres"],
+            password=password,
+            settings={"max_connections": 300},
+        )
+        self._start(postgres)
+        pgbouncer = PgBouncerServer(
+            postgres,
+            STACK_DIR,
+            port=self.ports["pgbouncer"],
+            default_pool_size=pool_size(),
+            max_client_conn=2000,
+        )
+        self._start(pgbouncer)
+        redis = RedisServer(STACK_DIR, port=self.ports["redis"])
+        self._start(redis)
+        clamd = ClamdServer(STACK_DIR, port=self.ports["clamd"], stream_max_length="100M")
+        self._start(clamd)
+        secret_file = STACK_DIR / "jwt-secret"
+        if not secret_file.exists():
+            secret_file.write_text(secrets.token_urlsafe(48))
+            secret_file.chmod(0o600)
+        files = STACK_DIR / "files"
+        files.mkdir(exist_ok=True)
+        p = self.ports
+        self.env = {
+            **os.environ,
+            "HDMS_ENV": "stack",
+            "DATABASE_URL": postgres.url,
+            "PGBOUNCER_URL": pgbouncer.url,
+            "REDIS_URL": redis.url,
+            "CLAMD_ADDRESS": clamd.address,
+            "JWT_SECRET_KEY": secret_file.read_text().strip(),
+            "AUTH_SERVICE_URL": f"http://127.0.0.1:{p['auth']}",
+            "TICKET_SERVICE_URL": f"http://127.0.0.1:{p['ticket']}",
+            "COMMUNICATION_SERVICE_URL": f"http://127.0.0.1:{p['communication']}",
+            "FILE_SERVICE_URL": f"http://127.0.0.1:{p['file']}",
+            "FILE_STORAGE_DIR": str(files),
+            "FILE_ACCEL_REDIRECT_PREFIX": gateway.ACCEL_PREFIX,
+            "FILE_MAX_BYTES": os.environ.get("FILE_MAX_BYTES", str(1024**3)),
+            "LOG_FORMAT": "json",
+            # nginx is the only client of the services: trust its X-Forwarded-For.
+            "TRUSTED_PROXIES": "1",
+        }
+        for key in ("HDMS_VAR_DIR",):
+            self.env.pop(key, None)
+
+    def _start(self, server: Any) -> None:
+        server.start()
+        self.servers.append(server)
+
+    # --- HDMS processes -----------------------------------------------------------------------
+
+    def flask(self, package: str, *args: str) -> None:
+        """Run a service's flask command to completion (migrations, seeding)."""
+        log = (LOG_DIR / f"{package}-setup.log").open("ab")
+        subprocess.run(
+            [str(BIN / "flask"), "--app", f"{package}:create_app", *args],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=True,
+            cwd=ROOT,
+        )
+
+    def spawn(self, name: str, command: list[str], **extra_env: str) -> None:
+        log = (LOG_DIR / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            command, env={**self.env, **extra_env}, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+        )
+
+    def gunicorn(self, name: str, package: str, *ports: int) -> None:
+        binds = [arg for port in ports for arg in ("-b", f"127.0.0.1:{port}")]
+        self.spawn(
+            name,
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                "python:hdms_common.gunicorn_conf",
+                *binds,
+                "--access-logfile",
+                "-",
+                f"{package}:create_app()",
+            ],
+            WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),
+        )
+
+    def start_services(self) -> None:
+        p = self.ports
+        services = [
+            ("auth", "auth_service", [p["auth"]]),
+            ("ticket", "ticket_service", [p["ticket"]]),
+            ("communication", "communication_service", [p["communication"], p["websocket"]]),
+            ("file", "file_service", [p["file"]]),
+        ]
+        present = [s for s in services if installed(s[1])]
+        for _, package, _ in present:
+            self.flask(package, "db", "upgrade")
+        self.flask("auth_service", "seed-demo")
+        for name, package, ports in present:
+            self.gunicorn(name, package, *ports)
+        for name, package, command in background_commands():
+            if installed(package):
+                self.spawn(name, command)
+        nginx_values = gateway.values_from_env(
+            {
+                **self.env,
+                "GATEWAY_LISTEN": f"127.0.0.1:{p['gateway']}",
+                "GATEWAY_ERROR_LOG": str(LOG_DIR / "nginx-error.log"),
+                "GATEWAY_ACCESS_LOG": str(LOG_DIR / "nginx-access.log"),
+                "AUTH_UPSTREAM": f"127.0.0.1:{p['auth']}",
+                "TICKET_UPSTREAM": f"127.0.0.1:{p['ticket']}",
+                "COMMUNICATION_UPSTREAM": f"127.0.0.1:{p['communication']}",
+                "WEBSOCKET_UPSTREAM": f"127.0.0.1:{p['websocket']}",
+                "FILE_UPSTREAM": f"127.0.0.1:{p['file']}",
+            }
+        )
+        from hdms_common.testing.servers import NginxServer
+
+        self._start(NginxServer(gateway.render(nginx_values), STACK_DIR, port=p["gateway"]))
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        import urllib.request
+
+        p = self.ports
+        urls = [f"http://127.0.0.1:{p['gateway']}/healthz"] + [
+            f"http://127.0.0.1:{p[name]}/readyz"
+            for name, package in (
+                ("auth", "auth_service"),
+                ("ticket", "ticket_service"),
+                ("communication", "communication_service"),
+                ("file", "file_service"),
+            )
+            if installed(package)
+        ]
+        deadline = time.monotonic() + timeout
+        for url in urls:
+            while True:
+                self.check_processes()
+                try:
+                    with urllib.request.urlopen(url, timeout=2) as response:
+                        if response.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{url} did not become ready; see {LOG_DIR}")
+                time.sleep(0.3)
+
+    def check_processes(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"{name} exited with {process.returncode}; see {LOG_DIR / (name + '.log')}"
+                )
+
+    def stop(self) -> None:
+        self.stopping = True
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        deadline = time.monotonic() + 20
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for server in reversed(self.servers):
+            server.close()
+
+
+def pool_size() -> int:
+    """PgBouncer's server connections per database/user: see pgbouncer/README.md."""
+    return int(os.environ.get("PGBOUNCER_POOL_SIZE", "20"))
+
+
+def background_commands() -> list[tuple[str, str, list[str]]]:
+    """Workers besides the web processes: name, package, command."""
+    flask = str(BIN / "flask")
+    celery = str(BIN / "celery")
+    return [
+        (
+            "ticket-outbox-relay",
+            "ticket_service",
+            [flask, "--app", "ticket_service:create_app", "outbox-relay"],
+        ),
+        (
+            "ticket-celery-beat",
+            "ticket_service",
+            [
+                celery,
+                "-A",
+                "ticket_service.tasks",
+                "beat",
+                "--schedule",
+                str(STACK_DIR / "celerybeat-schedule"),
+            ],
+        ),
+        (
+            "ticket-celery-worker",
+            "ticket_service",
+            [
+                celery,
+                "-A",
+                "ticket_service.tasks",
+                "worker",
+                "--concurrency",
+                "1",
+                "-n",
+                "ticket@%h",
+                "-Q",
+                "tickets",
+            ],
+        ),
+        (
+            "communication-events",
+            "communication_service",
+            [flask, "--app", "communication_service:create_app", "events-consume"],
+        ),
+        (
+            "file-celery-worker",
+            "file_service",
+            [celery, "-A", "file_service.tasks", "worker", "--concurrency", "2", "-n", "file@%h"],
+        ),
+    ]
+
+
+def supervise(ports: dict[str, int]) -> int:
+    """Run in the background: start everything, record the state, stop all on SIGTERM."""
+    supervisor = Supervisor(ports)
+    stop_requested = False
+
+    def request_stop(signum: int, frame: Any) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    state: dict[str, Any] = {"pid": os.getpid(), "ports": ports, "status": "starting"}
+    write_state(state)
+    try:
+        supervisor.start_servers()
+        supervisor.start_services()
+        supervisor.wait_ready()
+        state.update(
+            status="ready",
+            processes={n: p.pid for n, p in supervisor.processes.items()},
+            env={
+                k: supervisor.env[k]
+                for k in (
+                    "DATABASE_URL",
+                    "PGBOUNCER_URL",
+                    "REDIS_URL",
+                    "CLAMD_ADDRESS",
+                    "JWT_SECRET_KEY",
+                    "FILE_STORAGE_DIR",
+                )
+            },
+        )
+        write_state(state)
+        while not stop_requested:
+            supervisor.check_processes()
+            time.sleep(0.5)
+    except Exception as exc:  # noqa: BLE001 - reported through the state file
+        state.update(status="failed", error=str(exc))
+        write_state(state)
+    finally:
+        supervisor.stop()
+        if state["status"] != "failed":
+            state["status"] = "stopped"
+            write_state(state)
+    return 0 if state["status"] == "stopped" else 1
+
+
+def write_state(state: dict[str, Any]) -> None:
+    STACK_DIR.mkdir(parents=True, exist_ok=True)
+    temporary = STATE_FILE.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state, indent=2))
+    temporary.replace(STATE_FILE)
+
+
+def read_state() -> dict[str, Any] | None:
+    try:
+        return json.loads(STATE_FILE.read_text())  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def up(auto_ports: bool, timeout: float) -> int:
+    state = read_state()
+    if state and state.get("status") in ("starting", "ready") and alive(state["pid"]):
+        print(
+            f"the stack is already running (supervisor pid {state['pid']}); `make stack-stop` first"
+        )
+        return 1
+    missing = [
+        b
+        for b in ("pgbouncer", "nginx", "clamd", "redis-server")
+        if not shutil.which(b, path=os.environ["PATH"] + ":/usr/sbin")
+    ]
+    if missing:
+        print(
+            f"installing missing servers ({', '.join(missing)}) with scripts/ensure-test-deps.sh ..."
+        )
+        subprocess.run(["bash", str(ROOT / "scripts" / "ensure-test-deps.sh")], check=True)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    STACK_DIR.mkdir(parents=True, exist_ok=True)
+    STATE_FILE.unlink(missing_ok=True)
+    ports = choose_ports(auto_ports)
+    started = time.monotonic()
+    log = (LOG_DIR / "stack-supervisor.log").open("ab")
+    subprocess.Popen(
+        [sys.executable, __file__, "supervise", json.dumps(ports)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+    while time.monotonic() - started < timeout:
+        state = read_state()
+        if state and state["status"] == "ready":
+            print_urls(state, time.monotonic() - started)
+            return 0
+        if state and state["status"] == "failed":
+            print(f"the stack failed to start: {state.get('error')}\nlogs: {LOG_DIR}")
+            return 1
+        time.sleep(0.5)
+    print(f"the stack did not become ready within {timeout:.0f} s; logs: {LOG_DIR}")
+    down(quiet=True)
+    return 1
+
+
+def print_urls(state: dict[str, Any], seconds: float) -> None:
+    p = state["ports"]
+    print(f"HDMS stack ready in {seconds:.1f} s\n")
+    print(f"  gateway        http://localhost:{p['gateway']}   (API and /ws/ WebSockets)")
+    for name in ("auth", "ticket", "communication", "file"):
+        print(f"  {name + '-service':22} http://127.0.0.1:{p[name]}")
+    print(f"  PostgreSQL     {state['env']['DATABASE_URL']}")
+    print(f"  PgBouncer      {state['env']['PGBOUNCER_URL']}")
+    print(f"  Redis          {state['env']['REDIS_URL']}")
+    print(f"  clamd          {state['env']['CLAMD_ADDRESS']}")
+    print(f"\n  logs: {LOG_DIR}/   stop: make stack-stop")
+    print(
+        "  demo logins: ADM001/demo-admin-pass, MOD001/demo-moderator-pass, "
+        "ASG001/demo-assignee-pass, REQ001/demo-requestor-pass"
+    )
+
+
+def down(quiet: bool = False) -> int:
+    state = read_state()
+    if not state or not alive(state["pid"]):
+        if not quiet:
+            print("the stack is not running")
+        return 0
+    os.kill(state["pid"], signal.SIGTERM)
+    deadline = time.monotonic() + 60
+    while alive(state["pid"]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if alive(state["pid"]):
+        os.killpg(state["pid"], signal.SIGKILL)
+    if not quiet:
+        print("the stack is stopped")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    start = sub.add_parser("up", help="start the stack in the background and wait until ready")
+    start.add_argument("--auto-ports", action="store_true", help="use free ports for everything")
+    start.add_argument("--timeout", type=float, default=120)
+    sub.add_parser("down", help="stop everything the stack started")
+    sub.add_parser("status", help="print the state file")
+    run = sub.add_parser("supervise", help=argparse.SUPPRESS)
+    run.add_argument("ports")
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        return up(args.auto_ports, args.timeout)
+    if args.command == "down":
+        return down()
+    if args.command == "status":
+        print(json.dumps(read_state(), indent=2))
+        return 0
+    return supervise(json.loads(args.ports))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
