@@ -406,7 +406,7 @@ def up(auto_ports: bool, timeout: float) -> int:
     ]
     if missing:
         print(
-            f"installing missing servers ({', '.join(missing)}) with scripts/ensure-test-deps.sh ..."
+            f"installing missing servers ({', '.join(missing)}) with scripts/ensure-test-deps.sh"
         )
         subprocess.run(["bash", str(ROOT / "scripts" / "ensure-test-deps.sh")], check=True)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
