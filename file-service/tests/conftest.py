@@ -335,3 +335,24 @@ def download(client: Any) -> Callable[..., Any]:
         return response
 
     return fetch
+
+
+@pytest.fixture
+def ready_file(app: Flask, client: Any) -> Callable[..., str]:
+    """``ready_file(user, name, data)``: upload, then scan and convert in this process (the
+    same pipeline the worker runs, with the real clamd); returns the file_key."""
+    from file_service.extensions import db
+    from file_service.models import Attachment
+    from file_service.pipeline import process_file
+
+    def make(user: TestUser, name: str, data: bytes) -> str:
+        response = upload(client, user, name, data)
+        assert response.status_code == 201, response.get_json()
+        key: str = response.get_json()["file_key"]
+        with app.app_context():
+            attachment_id = db.session.scalar(sa.select(Attachment.id).filter_by(file_key=key))
+            db.session.rollback()
+        process_file(app, attachment_id, last_attempt=True)
+        return key
+
+    return make
