@@ -39,9 +39,11 @@ have_command pgbouncer || missing+=(pgbouncer)
 have_command nginx || missing+=(nginx-light)
 have_command clamd || missing+=(clamav-daemon)
 have_libmagic || missing+=(libmagic1)
+# Validates docker-compose.yml in the tests (no Docker engine is needed for `config`).
+have_command docker-compose || missing+=(docker-compose)
 
 if ((${#missing[@]} == 0)); then
-    say "all test servers are installed (PostgreSQL, PgBouncer, Redis, nginx, clamd, libmagic)"
+    say "all test servers are installed (PostgreSQL, PgBouncer, Redis, nginx, clamd, libmagic, docker-compose)"
     exit 0
 fi
 

@@ -1,0 +1,129 @@
+"""docker-compose.yml and the Dockerfiles describe the topology of ARCHITECTURE.md.
+
+No Docker engine runs here: `docker-compose config` validates the file, and the parsed file is
+checked against the documented services, ports and dependencies.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+
+#: service -> the ports ARCHITECTURE.md gives it
+DOCUMENTED_PORTS = {
+    "auth-service": {"8000"},
+    "ticket-service": {"8002"},
+    "communication-service": {"8003", "8004"},
+    "file-service": {"8005"},
+    "postgres": {"5432"},
+    "pgbouncer": {"6432"},
+    "redis": {"6379"},
+}
+
+
+def test_compose_config_validates(tmp_path):
+    if shutil.which("docker-compose") is None:
+        pytest.fail("docker-compose is missing: run scripts/ensure-test-deps.sh")
+    env_file = tmp_path / ".env"
+    env_file.write_text((ROOT / ".env.example").read_text())
+    result = subprocess.run(
+        [
+            "docker-compose",
+            "--env-file",
+            str(env_file),
+            "-f",
+            str(ROOT / "docker-compose.yml"),
+            "config",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_refuses_to_start_without_the_secrets(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("HDMS_ENV=production\n")
+    result = subprocess.run(
+        [
+            "docker-compose",
+            "--env-file",
+            str(env_file),
+            "-f",
+            str(ROOT / "docker-compose.yml"),
+            "config",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode != 0
+    assert "POSTGRES_PASSWORD" in result.stderr or "JWT_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(("service", "ports"), sorted(DOCUMENTED_PORTS.items()))
+def test_each_service_exposes_its_documented_ports(service, ports):
+    assert set(SERVICES[service]["expose"]) == ports
+
+
+def test_only_the_gateway_is_published():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"nginx"}
+    assert SERVICES["nginx"]["ports"] == ["${GATEWAY_PORT:-80}:80"]
+
+
+def test_pgbouncer_fronts_ticket_and_communication_service_only():
+    environment = SERVICES["ticket-service"]["environment"]
+    assert "@pgbouncer:6432/" in environment["PGBOUNCER_URL"]
+    assert "pgbouncer" in SERVICES["ticket-service"]["depends_on"]
+    assert "pgbouncer" in SERVICES["communication-service"]["depends_on"]
+    assert "pgbouncer" not in SERVICES["auth-service"]["depends_on"]
+    assert "postgres" in SERVICES["file-service"]["depends_on"]
+
+
+def test_workers_and_consumers_run_beside_the_web_processes():
+    commands = {name: " ".join(service.get("command", [])) for name, service in SERVICES.items()}
+    assert "outbox-relay" in commands["ticket-outbox-relay"]
+    assert "events-consume" in commands["communication-events"]
+    assert "file_service.tasks worker" in commands["file-worker"]
+    assert "clamd" in SERVICES["file-worker"]["depends_on"]
+    assert "ticket_service.tasks beat" in commands["ticket-beat"]
+
+
+def test_the_gateway_waits_for_every_service_and_shares_the_file_volume():
+    assert set(SERVICES["nginx"]["depends_on"]) == {
+        "auth-service",
+        "ticket-service",
+        "communication-service",
+        "file-service",
+    }
+    assert "files:/var/lib/hdms/files:ro" in SERVICES["nginx"]["volumes"]
+    assert "files:/var/lib/hdms/files" in SERVICES["file-worker"]["volumes"]
+
+
+@pytest.mark.parametrize(
+    "dockerfile", ["auth-service", "ticket-service", "communication-service", "file-service"]
+)
+def test_service_images_are_slim_non_root_and_health_checked(dockerfile):
+    text = (ROOT / dockerfile / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim", text, re.M)
+    assert re.search(r"^USER (?!root)\w+", text, re.M)
+    assert "HEALTHCHECK" in text
+    assert "requirements/base.txt" in text  # pinned dependencies
+
+
+def test_the_gateway_image_renders_the_same_template():
+    text = (ROOT / "nginx" / "Dockerfile").read_text()
+    assert "scripts/gateway.py" in text and "hdms.conf.template" in text
