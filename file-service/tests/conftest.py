@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +32,16 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def storage_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("file-storage")
+
+
+@pytest.fixture(autouse=True)
+def _empty_storage(storage_dir: Path) -> Iterator[None]:
+    """After each test the stored bytes go, like the rows (the plugin truncates the tables)."""
+    yield
+    for folder in storage_dir.iterdir():
+        if folder.is_dir():
+            shutil.rmtree(folder)
+            folder.mkdir()
 
 
 @pytest.fixture(scope="session")
