@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 import psycopg2
@@ -41,44 +41,77 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@dataclass
 class Cast:
-    """Everyone a ticket test needs, in two departments."""
+    """Everyone a ticket test needs, in two departments, created on first use.
 
-    department: uuid.UUID
-    other_department: uuid.UUID
-    requestor: TestUser
-    other_requestor: TestUser
-    moderator: TestUser
-    other_moderator: TestUser
-    assignee: TestUser
-    second_assignee: TestUser
-    other_assignee: TestUser
-    admin: TestUser
+    Users whose grants ticket-service checks with auth-service (assignees, approvers) are real
+    employees; the others only need a signed token, which is all ticket-service reads of them.
+    """
+
+    def __init__(
+        self,
+        create_department: Callable[..., uuid.UUID],
+        create_user: Callable[..., TestUser],
+        token_user: Callable[..., TestUser],
+    ) -> None:
+        self._create_user = create_user
+        self._token_user = token_user
+        self.department = create_department()
+        self.other_department = create_department()
+
+    def _token(self, **roles: list[uuid.UUID]) -> TestUser:
+        return self._token_user(roles=roles, department_id=self.department)
+
+    def _real(self, **roles: list[uuid.UUID]) -> TestUser:
+        return self._create_user(roles=roles, department_id=self.department)
+
+    @cached_property
+    def requestor(self) -> TestUser:
+        return self._token(requestor=[self.department])
+
+    @cached_property
+    def other_requestor(self) -> TestUser:
+        return self._token(requestor=[self.department])
+
+    @cached_property
+    def moderator(self) -> TestUser:
+        return self._token(moderator=[self.department], requestor=[self.department])
+
+    @cached_property
+    def other_moderator(self) -> TestUser:
+        return self._token_user(
+            roles={"moderator": [self.other_department]}, department_id=self.other_department
+        )
+
+    @cached_property
+    def assignee(self) -> TestUser:
+        return self._real(assignee=[self.department], requestor=[self.department])
+
+    @cached_property
+    def second_assignee(self) -> TestUser:
+        return self._real(assignee=[self.department])
+
+    @cached_property
+    def other_assignee(self) -> TestUser:
+        return self._create_user(
+            roles={"assignee": [self.other_department]}, department_id=self.other_department
+        )
+
+    @cached_property
+    def admin(self) -> TestUser:
+        return self._real(admin=[self.department])
 
     def role(self, name: str) -> TestUser:
         return getattr(self, name)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
-def cast(create_department: Callable[..., uuid.UUID], create_user: Callable[..., TestUser]) -> Cast:
-    dept, other = create_department(), create_department()
-
-    def user(**roles: list[uuid.UUID]) -> TestUser:
-        return create_user(roles=roles, department_id=dept)
-
-    return Cast(
-        department=dept,
-        other_department=other,
-        requestor=user(requestor=[dept]),
-        other_requestor=user(requestor=[dept]),
-        moderator=user(moderator=[dept], requestor=[dept]),
-        other_moderator=create_user(roles={"moderator": [other]}, department_id=other),
-        assignee=user(assignee=[dept], requestor=[dept]),
-        second_assignee=user(assignee=[dept]),
-        other_assignee=create_user(roles={"assignee": [other]}, department_id=other),
-        admin=user(admin=[dept]),
-    )
+def cast(
+    create_department: Callable[..., uuid.UUID],
+    create_user: Callable[..., TestUser],
+    token_user: Callable[..., TestUser],
+) -> Cast:
+    return Cast(create_department, create_user, token_user)
 
 
 class Api:
