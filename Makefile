@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # Every package of the repository, installed editable into the one virtualenv.
-PACKAGES := hdms_common $(wildcard auth-service ticket-service communication-service file-service)
+PACKAGES := hdms_common $(wildcard auth-service ticket-service communication-service file-service) cli
 LINT_DIRS := hdms_common $(PACKAGES) scripts bench tests conftest.py
 
 .PHONY: run test lint fmt bench migrate stack stack-stop clean install install-dev
