@@ -6,9 +6,9 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # Every package of the repository, installed editable into the one virtualenv.
 PACKAGES := hdms_common $(wildcard auth-service ticket-service communication-service file-service) cli
-LINT_DIRS := hdms_common $(PACKAGES) scripts bench tests conftest.py
+MYPY_TARGETS := hdms_common/hdms_common $(wildcard auth-service/auth_service ticket-service/ticket_service communication-service/communication_service file-service/file_service) cli/hdms_cli
 
-.PHONY: run test lint fmt bench migrate stack stack-stop clean install install-dev
+.PHONY: run test lint fmt bench migrate stack stack-stop postman postman-run clean install install-dev
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy $(foreach p,$(PACKAGES),$(p)/$(subst -,_,$(p)))
+	$(VENV)/bin/mypy $(MYPY_TARGETS)
 
 fmt: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
@@ -55,6 +55,17 @@ stack: $(VENV)/.installed
 
 stack-stop:
 	$(PY) scripts/stack.py down
+
+## postman: generate the Postman collection and environment from the OpenAPI documents
+postman: $(VENV)/.installed
+	$(PY) scripts/postman.py
+
+## postman-run: run the collection with newman against the running stack (make stack)
+postman-run: postman
+	bash scripts/ensure-newman.sh
+	var/tools/newman/node_modules/.bin/newman run postman/hdms.postman_collection.json \
+		-e postman/hdms.postman_environment.json \
+		--env-var baseUrl=http://localhost:$$($(PY) -c 'import json;print(json.load(open("var/stack/state.json"))["ports"]["gateway"])')
 
 ## bench: the benchmarks in bench/ (not part of the tests)
 bench: $(VENV)/.installed-dev
