@@ -38,7 +38,7 @@ blp = Blueprint("tickets", __name__, url_prefix="/api/tickets", description="Tic
 @blp.route("/")
 class Tickets(MethodView):
     @auth_required()
-    @blp.arguments(TicketQueryArgsSchema, location="query")
+    @blp.arguments(TicketQueryArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, TicketPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """List the tickets you may see, newest first (filters, full-text q, keyset cursor)."""
