@@ -9,6 +9,7 @@ enforced per chunk, so memory stays bounded by the chunk size whatever the file'
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,20 +120,24 @@ def receive_upload(
     for name, text in texts.items():
         parser.register(name, text)
     tail = b""
+    keep = len(ender) + _MAX_EPILOGUE
     try:
         with out:
             while True:
                 chunk = stream.read(CHUNK_SIZE)
                 if not chunk:
                     break
-                tail = (tail + chunk)[-(len(ender) + _MAX_EPILOGUE) :]
+                tail = (tail + chunk[-keep:])[-keep:]
                 parser.data_received(chunk)
                 if target.too_large:
                     raise PayloadTooLarge(
                         f"The file is larger than the limit of {max_bytes} bytes.",
                         errors={FILE_FIELD: [f"At most {max_bytes} bytes."]},
                     )
-        _check_complete(target, texts, tail, ender)
+            _check_complete(target, texts, tail, ender)
+            # On disk before the row that points at it is committed.
+            out.flush()
+            os.fsync(out.fileno())
         fields = {name: _decode(name, t) for name, t in texts.items() if t.parts}
     except UnexpectedPartException as exc:
         storage.discard_incoming(incoming)

@@ -1,0 +1,171 @@
+"""Upload throughput of file-service against `dd` to the same disk, and the server's peak RSS.
+
+Starts file-service under gunicorn (one gevent worker, the stack's configuration) in the
+embedded mode (SQLite, no Redis or clamd needed: uploads are only received, not processed),
+uploads SIZE bytes as a chunked multipart stream, and compares with
+``dd if=/dev/zero bs=1M conv=fdatasync`` into the same folder (the upload is fsynced too).
+Temporary files live under --dir (default: the system temp folder), never in the repository.
+
+    .venv/bin/python bench/upload_bench.py            # 1 GiB
+    .venv/bin/python bench/upload_bench.py --mib 256
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import requests
+
+from hdms_common.auth import build_claims, encode_token
+from hdms_common.testing.servers import free_port
+
+MIB = 1024 * 1024
+REPO = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-" + uuid.uuid4().hex
+
+
+def dd_throughput(folder: Path, mib: int) -> float:
+    """MiB/s of dd writing ``mib`` MiB and syncing them, in ``folder``."""
+    target = folder / "dd.bin"
+    started = time.perf_counter()
+    subprocess.run(
+        ["dd", "if=/dev/zero", f"of={target}", "bs=1M", f"count={mib}", "conv=fdatasync"],
+        check=True,
+        capture_output=True,
+    )
+    elapsed = time.perf_counter() - started
+    target.unlink()
+    return mib / elapsed
+
+
+def peak_rss_mib(pid: int) -> float:
+    text = Path(f"/proc/{pid}/status").read_text()
+    match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
+    assert match
+    return int(match.group(1)) / 1024
+
+
+def body(size_mib: int, digest: object) -> Iterator[bytes]:
+    yield (
+        b'--bench\r\nContent-Disposition: form-data; name="file"; filename="bench.log"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+    )
+    line = b"2026-11-25 12:00:00 INFO bench line for the upload throughput measurement\n"
+    block = (line * (MIB // len(line) + 1))[:MIB]
+    for _ in range(size_mib):
+        digest.update(block)  # type: ignore[attr-defined]
+        yield block
+    yield b"\r\n--bench--\r\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mib", type=int, default=1024, help="upload size in MiB (1024)")
+    parser.add_argument("--dir", default=tempfile.gettempdir(), help="where files are written")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="hdms-upload-bench-", dir=args.dir))
+    port = free_port()
+    env = {
+        **os.environ,
+        "HDMS_ENV": "embedded",
+        "DATABASE_URL": f"sqlite:///{work / 'file.db'}",
+        "FILE_STORAGE_DIR": str(work / "files"),
+        "FILE_MAX_BYTES": str((args.mib + 16) * MIB),
+        "JWT_SECRET_KEY": SECRET,
+        "LOG_FORMAT": "text",
+        "LOG_LEVEL": "WARNING",
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "FLASK_APP": "file_service:create_app",
+    }
+    python = sys.executable
+    subprocess.run(
+        [python, "-m", "flask", "db", "upgrade"],
+        env=env,
+        cwd=REPO / "file-service",
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:hdms_common.gunicorn_conf",
+            "file_service:create_app()",
+        ],
+        env=env,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(150):
+            try:
+                if requests.get(f"{url}/healthz", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        worker = int(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()[0])
+        user = uuid.uuid4()
+        claims = build_claims(
+            user_id=user,
+            employee_code="BENCH",
+            name="Bench",
+            department_id=None,
+            grants=[("requestor", uuid.uuid4())],
+        )
+        headers = {
+            "Authorization": f"Bearer {encode_token(subject=user, claims=claims, secret=SECRET)}",
+            "Content-Type": "multipart/form-data; boundary=bench",
+        }
+        warm = requests.post(
+            f"{url}/api/files/upload/", data=body(1, hashlib.sha256()), headers=headers, timeout=60
+        )
+        warm.raise_for_status()
+        rss_before = peak_rss_mib(worker)
+
+        digest = hashlib.sha256()
+        started = time.perf_counter()
+        response = requests.post(
+            f"{url}/api/files/upload/", data=body(args.mib, digest), headers=headers, timeout=3600
+        )
+        elapsed = time.perf_counter() - started
+        response.raise_for_status()
+        assert response.json()["sha256"] == digest.hexdigest()
+        rss_after = peak_rss_mib(worker)
+        upload_rate = args.mib / elapsed
+
+        dd_rate = dd_throughput(work, args.mib)
+        print(
+            f"upload size          {args.mib} MiB (chunked multipart, one gunicorn gevent worker)"
+        )
+        print(f"upload throughput    {upload_rate:8.1f} MiB/s  ({elapsed:.1f} s, sha256 + fsync)")
+        print(f"dd throughput        {dd_rate:8.1f} MiB/s  (bs=1M conv=fdatasync, same folder)")
+        print(f"ratio upload / dd    {upload_rate / dd_rate:8.2f}")
+        print(
+            f"worker peak RSS      {rss_after:8.1f} MiB  (before the upload {rss_before:.1f} MiB,"
+            f" growth {rss_after - rss_before:.1f} MiB)"
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
