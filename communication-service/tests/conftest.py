@@ -42,6 +42,7 @@ def comm_environ(base_environ: dict[str, str], auth_service_url: str) -> dict[st
         "TICKET_SERVICE_URL": closed_port_url(),
         "FILE_SERVICE_URL": closed_port_url(),
         "COMMUNICATION_WS_AUTH_TIMEOUT": "2",
+        "COMMUNICATION_WS_MAX_BAD_FRAMES": "15",
         "COMMUNICATION_WS_SLOW_CLOSE_GRACE": "3",
     }
 
@@ -114,6 +115,14 @@ class EventFeed:
             self.drain()
         return event
 
+    def close(self) -> None:
+        handler = self.consumer.handler
+        auth = getattr(handler, "auth", None)
+        if auth is not None:
+            auth.session.close()
+        self.consumer.client.close()
+        self.publisher.client.close()
+
     def drain(self) -> int:
         handled = 0
         while True:
@@ -124,8 +133,10 @@ class EventFeed:
 
 
 @pytest.fixture
-def events(app: Flask, redis_server: Any) -> EventFeed:
-    return EventFeed(app, redis_server)
+def events(app: Flask, redis_server: Any) -> Iterator[EventFeed]:
+    feed = EventFeed(app, redis_server)
+    yield feed
+    feed.close()
 
 
 def ticket_payload(
@@ -259,8 +270,10 @@ class WsClient:
     def close(self) -> None:
         try:
             self.ws.close(timeout=1)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001 - the server may have closed first
             pass
+        finally:
+            self.ws.shutdown()
 
 
 @pytest.fixture

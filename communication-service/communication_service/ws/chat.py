@@ -58,7 +58,7 @@ class ChatConnection(Connection):
         realtime: Realtime,
         ticket_id: uuid.UUID,
         user: CurrentUser,
-        after_seq: int | None,
+        after_seq: int,
     ) -> None:
         super().__init__(ws, realtime.limits)
         self.app = app
@@ -72,13 +72,11 @@ class ChatConnection(Connection):
     # --- writer side ----------------------------------------------------------------------
 
     def on_writer_start(self) -> None:
+        # Read the database only once the subscription is confirmed: whatever is committed
+        # before this read is replayed, whatever is committed after it arrives live.
         self.realtime.hub.subscribed.wait(HUB_WAIT_SECONDS)
-        if self.after_seq is None:
-            with short_session(self.app) as session:
-                self.last_sent = tickets.last_seq(session=session, ticket_id=self.ticket_id)
-        else:
-            self.last_sent = self.after_seq
-            self.catch_up()
+        self.last_sent = self.after_seq
+        self.catch_up()
 
     def catch_up(self) -> None:
         """Send from the database every message after the last one sent, in order."""
@@ -261,14 +259,19 @@ def chat_socket(ws: Any, ticket_id: str) -> None:
         connection.close_now(CLOSE_BAD_REQUEST, (exc.detail or "Bad after")[:120])
         return
     chat = ChatConnection(
-        ws, app=app, realtime=realtime, ticket_id=ticket_uuid, user=user, after_seq=after_seq
+        ws, app=app, realtime=realtime, ticket_id=ticket_uuid, user=user, after_seq=0
     )
-    chat.bad_frames = connection.bad_frames
     channel = chat_channel(ticket_uuid)
     realtime.hub.subscribe(channel, chat)
-    realtime.presence.enter(ticket_uuid, user.id, chat.id)
-    chat._presence_at = time.monotonic()
     try:
+        if after_seq is None:
+            # Without ?after= the socket starts at the latest message, read after subscribing
+            # so that nothing committed from now on can fall between the two.
+            with short_session(app) as session:
+                after_seq = tickets.last_seq(session=session, ticket_id=ticket_uuid)
+        chat.after_seq = after_seq
+        realtime.presence.enter(ticket_uuid, user.id, chat.id)
+        chat._presence_at = time.monotonic()
         chat.start_writer()
         chat.receive_loop(chat.on_frame, chat.idle)
     finally:

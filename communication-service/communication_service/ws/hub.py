@@ -189,14 +189,16 @@ class Hub:
                     socket_keepalive=True,
                     health_check_interval=self.health_check_interval,
                 )
-                pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+                pubsub = client.pubsub()  # type: ignore[no-untyped-call]
                 pubsub.psubscribe(CHANNEL_PREFIX + "*")
                 # Wait for Redis to confirm, so "subscribed" means frames can no longer be missed.
                 deadline = time.monotonic() + 5
-                while not pubsub.subscribed and time.monotonic() < deadline:
-                    pubsub.get_message(timeout=0.5)
-                if not pubsub.subscribed:
-                    raise redis.ConnectionError("subscription not confirmed")
+                while True:
+                    reply = pubsub.get_message(timeout=0.5)
+                    if reply is not None and reply.get("type") == "psubscribe":
+                        break
+                    if time.monotonic() > deadline:
+                        raise redis.ConnectionError("subscription not confirmed")
                 self.subscribed.set()
                 backoff = 0.1
                 self._resync_all()
