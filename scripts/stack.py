@@ -28,8 +28,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
-STACK_DIR = VAR / "stack"
-LOG_DIR = VAR / "log"
+# Overridable so that the end-to-end tests run a stack of their own beside a developer's.
+STACK_DIR = Path(os.environ.get("HDMS_STACK_DIR", VAR / "stack")).resolve()
+LOG_DIR = Path(os.environ.get("HDMS_LOG_DIR", VAR / "log")).resolve()
 STATE_FILE = STACK_DIR / "state.json"
 BIN = Path(sys.executable).parent
 

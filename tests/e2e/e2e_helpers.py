@@ -1,0 +1,45 @@
+"""Helpers shared by the end-to-end modules (conftest puts this folder on sys.path)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+STACK = ROOT / "scripts" / "stack.py"
+DEMO = {
+    "requestor": ("REQ001", "demo-requestor-pass"),
+    "moderator": ("MOD001", "demo-moderator-pass"),
+    "assignee": ("ASG001", "demo-assignee-pass"),
+    "admin": ("ADM001", "demo-admin-pass"),
+}
+
+
+def me(stack: Any, headers: dict[str, str]) -> dict[str, Any]:
+    return requests.get(f"{stack.url}/api/auth/me", headers=headers, timeout=10).json()
+
+
+def department(stack: Any, headers: dict[str, str], code: str) -> str:
+    items = requests.get(
+        f"{stack.url}/api/departments/?limit=100", headers=headers, timeout=10
+    ).json()["items"]
+    return next(d["id"] for d in items if d["code"] == code)
+
+
+def ok(response: requests.Response, status: int = 200) -> Any:
+    assert response.status_code == status, (response.status_code, response.text)
+    return response.json()
+
+
+def wait_for(check: Any, timeout: float = 20.0, interval: float = 0.3) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting")
+        time.sleep(interval)
