@@ -208,9 +208,14 @@ class EmbeddedRunner:
 
 
 def start_embedded(app: Flask) -> None:
-    """Embedded mode: run processing in this process, and pick up files left pending."""
+    """Embedded mode: run processing in this process, pick up files left pending, and follow
+    ticket events on the in-process bus."""
+    from file_service.ticket_events import handle_ticket_event
+    from hdms_common.events import embedded_bus
+
     runner = EmbeddedRunner(app).start()
     app.extensions["hdms_file_runner"] = runner
+    embedded_bus().subscribe(lambda event: handle_ticket_event(app, event))
     with app.app_context():
         from file_service.models import Attachment, FileStatus
 

@@ -2,9 +2,18 @@ from file_service.models.attachments import (
     FINAL,
     IN_FLIGHT,
     Attachment,
+    AttachmentTicketLink,
     FileStatus,
     Purpose,
 )
 from file_service.models.idempotency import IdempotencyKey
 
-__all__ = ["FINAL", "IN_FLIGHT", "Attachment", "FileStatus", "IdempotencyKey", "Purpose"]
+__all__ = [
+    "FINAL",
+    "IN_FLIGHT",
+    "Attachment",
+    "AttachmentTicketLink",
+    "FileStatus",
+    "IdempotencyKey",
+    "Purpose",
+]

@@ -81,3 +81,20 @@ class Attachment(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-def
     attempts: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: name -> {size, content_type}; bytes are in storage under the same name.
     variants: Mapped[dict[str, Any]] = mapped_column(nullable=False, default=dict)
+
+
+class AttachmentTicketLink(db.Model):  # type: ignore[name-defined,misc]
+    """A ticket a file was attached to (learnt from ticket-service's events).
+
+    Its participants may see the file. One file can be attached to several tickets.
+    """
+
+    __tablename__ = "attachment_ticket_links"
+    __table_args__ = (sa.UniqueConstraint("attachment_id", "ticket_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True, default=uuid.uuid4)
+    attachment_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("attachments.id", ondelete="CASCADE"), nullable=False
+    )
+    ticket_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)

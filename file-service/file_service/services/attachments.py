@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from file_service.models import Attachment, FileStatus
+from file_service.services.links import ticket_ids_of
 from file_service.storage import VARIANT_NAMES, Storage
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession
@@ -22,7 +23,8 @@ def get_visible_attachment(
     *, session: DbSession, actor: CurrentUser, file_key: str, ticket_visible: TicketVisibility
 ) -> Attachment:
     """The attachment if ``actor`` may see it: its uploader, an admin, or someone who can
-    see its ticket. Anything else is a 404, exactly like an unknown key (no existence leak).
+    see its ticket or one it was attached to. Anything else is a 404, exactly like an unknown
+    key (no existence leak).
 
     The returned object is detached from the session: when ticket-service must be asked, the
     read transaction is ended first so that no connection is held during the HTTP call.
@@ -34,12 +36,12 @@ def get_visible_attachment(
         raise NotFound("No such file.")
     if attachment.uploader_id == actor.id or actor.is_admin:
         return attachment
-    ticket_id = attachment.ticket_id
-    if ticket_id is None:
+    ticket_ids = ticket_ids_of(session=session, attachment=attachment)
+    if not ticket_ids:
         raise NotFound("No such file.")
     session.expunge(attachment)
     session.rollback()
-    if not ticket_visible(ticket_id):
+    if not any(ticket_visible(ticket_id) for ticket_id in ticket_ids):
         raise NotFound("No such file.")
     return attachment
 
