@@ -274,26 +274,16 @@ def pool_size() -> int:
 
 
 def background_commands() -> list[tuple[str, str, list[str]]]:
-    """Workers besides the web processes: name, package, command."""
-    flask = str(BIN / "flask")
+    """Workers besides the web processes: name, package, command (`hdms` or Celery)."""
+    hdms = str(BIN / "hdms")
     celery = str(BIN / "celery")
+    schedule = str(STACK_DIR / "celerybeat-schedule")
     return [
-        (
-            "ticket-outbox-relay",
-            "ticket_service",
-            [flask, "--app", "ticket_service:create_app", "outbox-relay"],
-        ),
+        ("ticket-outbox-relay", "ticket_service", [hdms, "outbox-relay"]),
         (
             "ticket-celery-beat",
             "ticket_service",
-            [
-                celery,
-                "-A",
-                "ticket_service.tasks",
-                "beat",
-                "--schedule",
-                str(STACK_DIR / "celerybeat-schedule"),
-            ],
+            [celery, "-A", "ticket_service.tasks", "beat", "--schedule", schedule],
         ),
         (
             "ticket-celery-worker",
@@ -307,15 +297,9 @@ def background_commands() -> list[tuple[str, str, list[str]]]:
                 "1",
                 "-n",
                 "ticket@%h",
-                "-Q",
-                "tickets",
             ],
         ),
-        (
-            "communication-events",
-            "communication_service",
-            [flask, "--app", "communication_service:create_app", "events-consume"],
-        ),
+        ("communication-events", "communication_service", [hdms, "events-consume"]),
         (
             "file-celery-worker",
             "file_service",
@@ -406,9 +390,7 @@ def up(auto_ports: bool, timeout: float) -> int:
         if not shutil.which(b, path=os.environ["PATH"] + ":/usr/sbin")
     ]
     if missing:
-        print(
-            f"installing missing servers ({', '.join(missing)}) with scripts/ensure-test-deps.sh"
-        )
+        print(f"installing missing servers ({', '.join(missing)}) with scripts/ensure-test-deps.sh")
         subprocess.run(["bash", str(ROOT / "scripts" / "ensure-test-deps.sh")], check=True)
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     STACK_DIR.mkdir(parents=True, exist_ok=True)
