@@ -237,9 +237,11 @@ class TicketHistory(MethodView):
     @blp.response(200, HistorySchema)
     def get(self, args: dict[str, Any], ticket_id: uuid.UUID) -> Any:
         """The ticket's audit history, oldest first (?verify=1 checks its hash chain)."""
-        tickets.get_ticket(session=db.session, actor=current_user(), ticket_id=ticket_id)
+        ticket = tickets.get_ticket(session=db.session, actor=current_user(), ticket_id=ticket_id)
         rows = audit.list_history(session=db.session, ticket_id=ticket_id)
-        verification = audit.verify_rows(ticket_id, rows).as_dict() if args["verify"] else None
+        verification = None
+        if args["verify"]:
+            verification = audit.verify_rows(ticket_id, rows, ticket.audit_head).as_dict()
         return {"ticket_id": ticket_id, "items": rows, "verification": verification}
 
 

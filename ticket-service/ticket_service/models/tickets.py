@@ -66,6 +66,8 @@ class Ticket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defined
     )
     attachments: Mapped[list[Any]] = mapped_column(nullable=False, default=list)
     deleted_at: Mapped[datetime | None]
+    #: Hash of the newest history row, so that rows cut off the end of the chain show too.
+    audit_head: Mapped[str | None] = mapped_column(sa.String(64))
 
     __table_args__ = (
         sa.CheckConstraint(_in("status", STATUSES), name="status_known"),

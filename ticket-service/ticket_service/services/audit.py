@@ -104,6 +104,12 @@ def append_audit(
     row.hash = compute_hash(row_content(row), prev_hash)
     session.add(row)
     session.flush()
+    session.execute(
+        sa.update(Ticket)
+        .where(Ticket.id == ticket_id)
+        .values(audit_head=row.hash)
+        .execution_options(synchronize_session=False)
+    )
     return row
 
 
@@ -137,8 +143,11 @@ class ChainReport:
         }
 
 
-def verify_rows(ticket_id: uuid.UUID, rows: list[AuditLog]) -> ChainReport:
-    """Check a ticket's rows (in seq order): numbering, links and hashes."""
+def verify_rows(ticket_id: uuid.UUID, rows: list[AuditLog], head: str | None) -> ChainReport:
+    """Check a ticket's rows (in seq order): numbering, links, hashes, and the head.
+
+    ``head`` is the hash the ticket row recorded for its newest history row.
+    """
     prev_hash = GENESIS_HASH
     for expected_seq, row in enumerate(rows, start=1):
         problem = None
@@ -151,12 +160,23 @@ def verify_rows(ticket_id: uuid.UUID, rows: list[AuditLog]) -> ChainReport:
         if problem:
             return ChainReport(ticket_id, False, len(rows), row.seq, row.id, problem)
         prev_hash = row.hash
+    if (head or GENESIS_HASH) != prev_hash:
+        last = rows[-1].seq if rows else 0
+        return ChainReport(
+            ticket_id,
+            False,
+            len(rows),
+            last + 1,
+            None,
+            f"rows after seq {last} are missing (the ticket records a newer head)",
+        )
     return ChainReport(ticket_id, True, len(rows))
 
 
 def verify_chain(*, session: DbSession, ticket_id: uuid.UUID) -> ChainReport:
     """Verify one ticket's history chain."""
-    return verify_rows(ticket_id, list_history(session=session, ticket_id=ticket_id))
+    head = session.scalar(sa.select(Ticket.audit_head).where(Ticket.id == ticket_id))
+    return verify_rows(ticket_id, list_history(session=session, ticket_id=ticket_id), head)
 
 
 def verify_all_chains(*, session: DbSession, batch: int = 500) -> list[ChainReport]:
