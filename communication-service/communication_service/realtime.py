@@ -34,7 +34,12 @@ def message_frame(message: ChatMessage) -> Frame:
 
 
 def notification_frame(notification: Notification) -> Frame:
-    return Frame.build({"type": "notification", **_notification_schema.dump(notification)})
+    return Frame.build(
+        {
+            "type": "notification",
+            "notification": _notification_schema.dump(notification),
+        }
+    )
 
 
 def notification_frames(items: Iterable[Notification]) -> list[tuple[str, Frame]]:
