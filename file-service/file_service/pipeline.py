@@ -42,6 +42,7 @@ def process_file(app: Flask, attachment_id: uuid.UUID, *, last_attempt: bool) ->
         job = processing.start_processing(session=db.session, attachment_id=attachment_id)
         db.session.commit()
         if job is None:
+            _finish_quarantine(storage, attachment_id)
             return
         original = storage.path(job.file_key)
         try:
@@ -77,6 +78,18 @@ def process_file(app: Flask, attachment_id: uuid.UUID, *, last_attempt: bool) ->
             session=db.session, attachment_id=attachment_id, variants=variants
         )
         db.session.commit()
+
+
+def _finish_quarantine(storage: Storage, attachment_id: uuid.UUID) -> None:
+    """An infected file whose bytes were not moved yet (a worker died in between) is moved
+    now; it was never served meanwhile, its status alone forbids that."""
+    from file_service.models import Attachment, FileStatus
+
+    attachment = db.session.get(Attachment, attachment_id)
+    db.session.rollback()
+    if attachment is not None and attachment.status == FileStatus.INFECTED:
+        if storage.exists(attachment.file_key):
+            storage.quarantine(attachment.file_key)
 
 
 def make_variants(

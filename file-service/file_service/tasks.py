@@ -20,6 +20,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery, Task
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import Flask
 
 from file_service.extensions import db
@@ -111,6 +112,15 @@ def process_attachment(self: Task, attachment_id: str) -> None:
         process_file(app, uuid.UUID(attachment_id), last_attempt=last)
     except ScannerUnavailable as exc:
         raise self.retry(countdown=_retry_countdown(self.request.retries), exc=exc) from exc
+    except SoftTimeLimitExceeded:
+        # A file that cannot be handled within the limit would fail the same way again.
+        with app.app_context():
+            processing.fail_processing(
+                session=db.session,
+                attachment_id=uuid.UUID(attachment_id),
+                reason=f"Processing took longer than {SOFT_TIME_LIMIT} seconds.",
+            )
+            db.session.commit()
 
 
 @celery.task(name="file_service.sweep_stale")

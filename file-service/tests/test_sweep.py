@@ -81,3 +81,32 @@ def test_the_process_command_runs_one_file_now(
     assert body["status"] == "ready"
     unknown = app.test_cli_runner().invoke(args=["process", "x" * 32])
     assert unknown.exit_code != 0
+
+
+def test_a_redelivered_task_finishes_the_quarantine_of_an_infected_file(
+    app: Flask,
+    storage_dir: Any,
+    send_upload: Callable[..., Any],
+    requestor: TestUser,
+) -> None:
+    """A worker that died between recording "infected" and moving the bytes."""
+    from file_service.extensions import db
+    from file_service.models import Attachment
+    from file_service.pipeline import process_file
+
+    key = send_upload(requestor, "a.txt", b"pretend this is a virus\n").get_json()["file_key"]
+    with app.app_context():
+        db.session.execute(
+            sa.update(Attachment)
+            .where(Attachment.file_key == key)
+            .values(status="infected", scanned_at=utcnow(), scan_result="Test-Signature")
+        )
+        db.session.commit()
+        attachment_id = db.session.scalar(sa.select(Attachment.id).filter_by(file_key=key))
+        db.session.rollback()
+    assert (storage_dir / "objects" / key[:2] / key[2:4] / key / "original").exists()
+
+    process_file(app, attachment_id, last_attempt=False)
+
+    assert not (storage_dir / "objects" / key[:2] / key[2:4] / key).exists()
+    assert (storage_dir / "quarantine" / key[:2] / key).exists()
