@@ -208,6 +208,12 @@ def api(client: FlaskClient, cast: Cast) -> Api:
 
 
 @pytest.fixture
+def api_on(cast: Cast) -> Callable[[FlaskClient], Api]:
+    """The same verbs over another app's client (the embedded SQLite app)."""
+    return lambda client: Api(client, cast)
+
+
+@pytest.fixture
 def database_url(postgres_server: Any) -> str:
     """The superuser URL of the session's PostgreSQL (straight, not through PgBouncer)."""
     return postgres_server.url  # type: ignore[no-any-return]

@@ -45,3 +45,13 @@ def start_embedded(app: Flask) -> None:
     from ticket_service.background import start_background_loop
 
     start_background_loop(app)
+
+
+def seed_embedded_demo(app: Flask) -> None:
+    """Embedded mode: open demo tickets once auth-service (same process) answers over HTTP.
+
+    The embedded runner seeds before its server listens, so this waits in the background.
+    """
+    from ticket_service.background import seed_when_auth_answers
+
+    seed_when_auth_answers(app)

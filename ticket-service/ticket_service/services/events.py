@@ -5,7 +5,10 @@ Payloads follow docs/events.md: the ticket as it is after the change, plus per-t
 
 from __future__ import annotations
 
+import itertools
 import logging
+import secrets
+import time
 import uuid
 from datetime import datetime
 from typing import Any
@@ -18,6 +21,14 @@ from ticket_service.models import OutboxEvent, Ticket
 from ticket_service.services.audit import jsonable
 
 log = logging.getLogger(__name__)
+_counter = itertools.count()
+
+
+def ordered_event_id() -> uuid.UUID:
+    """A UUID that sorts by creation time, so that the events of one transaction (which share
+    their occurred_at) are relayed in the order they were written."""
+    sequence = next(_counter) & 0xFFFF
+    return uuid.UUID(int=(time.time_ns() << 64) | (sequence << 48) | secrets.randbits(48))
 
 
 def ticket_payload(ticket: Ticket, actor_id: uuid.UUID) -> dict[str, Any]:
@@ -49,7 +60,7 @@ def record_event(
     payload = ticket_payload(ticket, actor_id)
     payload.update(jsonable(extra))
     row = OutboxEvent(
-        id=uuid.uuid4(),
+        id=ordered_event_id(),
         event_type=event_type,
         payload=payload,
         request_id=request_id,

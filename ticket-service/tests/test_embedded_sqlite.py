@@ -1,0 +1,71 @@
+"""The embedded mode: the same service on SQLite, events on the in-process bus, demo seed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask_migrate import upgrade
+
+from hdms_common.events import embedded_bus
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, auth_service_url, jwt_secret):
+    from ticket_service import create_app
+
+    app = create_app(
+        environ={
+            "HDMS_ENV": "embedded",
+            "HDMS_VAR_DIR": str(tmp_path),
+            "AUTH_SERVICE_URL": auth_service_url,
+            "JWT_SECRET_KEY": jwt_secret,
+            "LOG_FORMAT": "text",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def test_the_whole_life_cycle_runs_on_sqlite(sqlite_app, cast, api_on):
+    c = cast
+    api = api_on(sqlite_app.test_client())
+    first = api.create(title="Printer on fire")
+    second = api.create(title="Mouse missing")
+    assert (first["number"], second["number"]) == ("HD-000001", "HD-000002")
+    ticket = api.do(first, "assign", c.moderator, assignee_id=str(c.assignee.id))
+    ticket = api.do(ticket, "acknowledge", c.assignee)
+    client = api.client
+    response = client.post(
+        f"/api/tickets/{ticket['id']}/sub-tickets/",
+        json={
+            "title": "Extinguisher",
+            "department_id": str(c.department),
+            "assignee_id": str(c.second_assignee.id),
+        },
+        headers=c.moderator.headers,
+    )
+    assert response.status_code == 201
+    listed = client.get("/api/tickets/", headers=c.second_assignee.headers).get_json()["items"]
+    assert [t["id"] for t in listed] == [ticket["id"]]
+    found = client.get("/api/tickets/?q=fire", headers=c.admin.headers).get_json()["items"]
+    assert [t["id"] for t in found] == [ticket["id"]]
+    assert api.history(ticket, verify=True)["verification"]["ok"] is True
+
+    received = []
+    embedded_bus().subscribe(received.append)
+    result = sqlite_app.test_cli_runner().invoke(args=["outbox-relay", "--once"])
+    assert result.exit_code == 0, result.output
+    mine = [e.type for e in received if e.payload["ticket_id"] == ticket["id"]]
+    assert mine == [
+        "ticket.created",
+        "ticket.assigned",
+        "ticket.status_changed",
+        "sub_ticket.created",
+        "sub_ticket.assigned",
+    ]
+    sweep = sqlite_app.test_cli_runner().invoke(args=["sla-sweep"])
+    assert json.loads(sweep.output)["breaches"] == []
