@@ -9,8 +9,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask
 
@@ -23,6 +24,24 @@ from file_service.services import processing
 from file_service.storage import Storage
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def off_the_event_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run CPU-bound C work (clamd I/O, Pillow, PyAV) in a real OS thread under gevent.
+
+    In the embedded mode every service shares one gevent process: a two-second video
+    conversion on the hub would freeze every request and WebSocket meanwhile. Celery workers
+    are not monkey-patched and just call ``func``.
+    """
+    from gevent import monkey
+
+    if monkey.is_module_patched("threading"):
+        import gevent
+
+        result: T = gevent.get_hub().threadpool.apply(func, args, kwargs)
+        return result
+    return func(*args, **kwargs)
 
 
 def components(app: Flask) -> tuple[Storage, Scanner, FileLimits]:
@@ -46,7 +65,7 @@ def process_file(app: Flask, attachment_id: uuid.UUID, *, last_attempt: bool) ->
             return
         original = storage.path(job.file_key)
         try:
-            result = scanner.scan(original)
+            result = off_the_event_loop(scanner.scan, original)
         except (ScannerUnavailable, FileNotFoundError) as exc:
             if last_attempt or isinstance(exc, FileNotFoundError):
                 processing.fail_processing(
@@ -67,7 +86,9 @@ def process_file(app: Flask, attachment_id: uuid.UUID, *, last_attempt: bool) ->
             storage.quarantine(job.file_key)
             return
         try:
-            variants = make_variants(storage, limits, job.file_key, job.content_type)
+            variants = off_the_event_loop(
+                make_variants, storage, limits, job.file_key, job.content_type
+            )
         except MediaRefused as exc:
             processing.fail_processing(
                 session=db.session, attachment_id=attachment_id, reason=str(exc)
