@@ -174,6 +174,11 @@ def test_invalid_purpose_and_ticket_are_refused(refused: Callable[..., dict[str,
     assert set(body["errors"]) == {"purpose", "ticket_id"}
 
 
+def test_a_chat_file_needs_its_ticket(refused: Callable[..., dict[str, Any]]) -> None:
+    body = refused(422, "a.txt", b"text", fields={"purpose": "chat"})
+    assert body["errors"] == {"ticket_id": ["Required for chat files."]}
+
+
 @pytest.fixture
 def post_raw(client: Any, requestor: TestUser) -> Callable[..., Any]:
     def post(body: bytes, content_type: str, **environ: Any) -> Any:

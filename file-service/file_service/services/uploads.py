@@ -127,6 +127,9 @@ def _parse_fields(fields: dict[str, str]) -> tuple[str, uuid.UUID | None]:
             ticket_id = uuid.UUID(raw_ticket)
         except ValueError:
             errors["ticket_id"] = ["Not a valid UUID."]
+    if purpose == Purpose.CHAT.value and ticket_id is None and "ticket_id" not in errors:
+        # A chat is a ticket's: its participants can only be found through the ticket.
+        errors["ticket_id"] = ["Required for chat files."]
     if errors:
         raise Invalid("Some fields are invalid.", errors=errors)
     return purpose, ticket_id
