@@ -39,7 +39,10 @@ def test_rows_are_chained_per_ticket(api, cast):
     items = rows["items"]
     assert [r["seq"] for r in items] == [1, 2, 3]
     assert items[0]["prev_hash"] == "0" * 64
-    assert all(later["prev_hash"] == earlier["hash"] for earlier, later in zip(items, items[1:]))
+    assert all(
+        later["prev_hash"] == earlier["hash"]
+        for earlier, later in zip(items, items[1:], strict=False)
+    )
     assert rows["verification"] == {
         "ok": True,
         "rows": 3,

@@ -50,7 +50,8 @@ def test_sweep_marks_each_breach_once_and_emits_one_event(app, api, cast, client
     assert breached["first_response_breached_at"] is not None
     assert breached["version"] == ticket["version"]  # the sweep does not make users' versions stale
     events = fetch(
-        "SELECT payload FROM ticket_outbox WHERE event_type = 'ticket.sla_breached' AND payload->>'ticket_id' = %s",
+        "SELECT payload FROM ticket_outbox "
+        "WHERE event_type = 'ticket.sla_breached' AND payload->>'ticket_id' = %s",
         ticket["id"],
     )
     assert len(events) == 1

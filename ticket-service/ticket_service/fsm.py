@@ -562,31 +562,27 @@ def _record_transition_event(
     now: datetime,
     request_id: str | None,
 ) -> None:
-    common = {"session": session, "ticket": ticket, "actor_id": actor.id, "now": now}
+    extra: dict[str, Any]
     if transition.event == "ticket.assigned":
-        record_event(
-            event_type="ticket.assigned",
-            request_id=request_id,
-            previous_assignee_id=before.get("assignee_id"),
-            **common,
-        )
+        extra = {"previous_assignee_id": before.get("assignee_id")}
     elif transition.event == "ticket.updated":
-        record_event(
-            event_type="ticket.updated",
-            request_id=request_id,
-            changed=sorted(k for k in before if k != "status"),
-            **common,
-        )
+        extra = {"changed": sorted(k for k in before if k != "status")}
     else:
-        record_event(
-            event_type="ticket.status_changed",
-            request_id=request_id,
-            action=str(transition.action),
-            from_status=from_status,
-            to_status=ticket.status,
-            reason=reason,
-            **common,
-        )
+        extra = {
+            "action": str(transition.action),
+            "from_status": from_status,
+            "to_status": ticket.status,
+            "reason": reason,
+        }
+    record_event(
+        session=session,
+        event_type=transition.event,
+        ticket=ticket,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+        **extra,
+    )
 
 
 # --- sub-tickets: open -> assigned -> in_progress -> done, or cancelled -----------------------

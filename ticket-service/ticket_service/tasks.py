@@ -57,7 +57,7 @@ def flask_app() -> Flask:
     return _flask_app
 
 
-@celery_app.task(name="ticket_service.sla_sweep")  # type: ignore[untyped-decorator]
+@celery_app.task(name="ticket_service.sla_sweep")
 def sla_sweep() -> dict[str, Any]:
     """Resume postponed tickets, auto-close resolved ones, mark SLA breaches."""
     from ticket_service.extensions import db
@@ -69,7 +69,7 @@ def sla_sweep() -> dict[str, Any]:
         return report.as_dict()
 
 
-@celery_app.task(name="ticket_service.outbox_relay")  # type: ignore[untyped-decorator]
+@celery_app.task(name="ticket_service.outbox_relay")
 def outbox_relay() -> int:
     """Publish pending outbox events to the Redis stream."""
     from ticket_service.background import publisher_for, run_once

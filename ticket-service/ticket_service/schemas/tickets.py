@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
@@ -10,9 +11,10 @@ from hdms_common.pagination import PaginationArgsSchema, page_schema
 from ticket_service.fsm import Status
 from ticket_service.models.tickets import PRIORITIES, SLA_STATUSES
 
-TITLE = [ma.validate.Length(1, 200), not_blank, no_control_characters]
-DESCRIPTION = [ma.validate.Length(1, 20000), not_blank]
-CATEGORY = [ma.validate.Length(max=64), no_control_characters]
+Validators = list[Callable[[Any], Any]]
+TITLE: Validators = [ma.validate.Length(1, 200), not_blank, no_control_characters]
+DESCRIPTION: Validators = [ma.validate.Length(1, 20000), not_blank]
+CATEGORY: Validators = [ma.validate.Length(max=64), no_control_characters]
 FILE_KEY = ma.validate.Regexp(r"^[A-Za-z0-9_-]{1,128}$", error="Not a valid file_key.")
 
 

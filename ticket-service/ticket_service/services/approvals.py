@@ -117,7 +117,7 @@ def decide_approval(
 ) -> Approval:
     """Record one approver's decision; completing the round moves the ticket on."""
     now = now or utcnow()
-    approval = session.scalar(
+    approval: Approval | None = session.scalar(
         sa.select(Approval)
         .join(Ticket, Ticket.id == Approval.ticket_id)
         .where(Approval.id == approval_id, visible_condition(actor))

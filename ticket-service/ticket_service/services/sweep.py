@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 ACTIVE = ("new", "under_review", "assigned", "in_progress", "waiting_approval")
 
 
-def _ids(session: DbSession, statement: sa.Select[tuple[uuid.UUID]]) -> list[uuid.UUID]:
+def _ids(session: DbSession, statement: sa.Select[uuid.UUID]) -> list[uuid.UUID]:
     ids = list(session.scalars(statement))
     session.rollback()  # end the read before the per-ticket transactions
     return ids

@@ -157,7 +157,8 @@ def list_tickets(
 def _search(session: DbSession, q: str) -> sa.ColumnElement[bool]:
     if session.get_bind().dialect.name == "postgresql":
         # The same expression as the GIN index, so that the planner can use it.
-        return sa.text(f"{SEARCH_DOCUMENT} @@ plainto_tsquery('english', :q)").bindparams(q=q)
+        clause = sa.text(f"{SEARCH_DOCUMENT} @@ plainto_tsquery('english', :q)").bindparams(q=q)
+        return sa.and_(sa.true(), clause)
     pattern = f"%{q.strip().lower()}%"
     return sa.or_(
         sa.func.lower(Ticket.title).like(pattern), sa.func.lower(Ticket.description).like(pattern)

@@ -73,7 +73,7 @@ def get_visible_ticket(
     statement = sa.select(Ticket).where(Ticket.id == ticket_id, visible_condition(actor))
     if lock:
         statement = statement.with_for_update(of=Ticket)
-    ticket = session.scalar(statement.execution_options(populate_existing=True))
+    ticket: Ticket | None = session.scalar(statement.execution_options(populate_existing=True))
     if ticket is None:
         raise NotFound("No such ticket.")
     return ticket
