@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +34,37 @@ def _peak_rss_mib(pid: int) -> float:
 
 
 @pytest.fixture
-def gunicorn_server(file_environ: dict[str, str], app: Any) -> Iterator[tuple[str, int]]:
-    """file-service under gunicorn with one gevent worker, as in the stack."""
-    port = free_port()
-    env = {**os.environ, **file_environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:hdms_common.gunicorn_conf",
-            "file_service:create_app()",
-        ],
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
+def start_gunicorn(
+    file_environ: dict[str, str], app: Any
+) -> Iterator[Callable[..., tuple[str, int]]]:
+    """``start_gunicorn(**env)``: file-service under gunicorn with one gevent worker, as in
+    the stack; returns its URL and the worker's pid."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(**extra: str) -> tuple[str, int]:
+        port = free_port()
+        env = {
+            **os.environ,
+            **file_environ,
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+            **extra,
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "python:hdms_common.gunicorn_conf",
+                "file_service:create_app()",
+            ],
+            env=env,
+            cwd=REPO,
+            start_new_session=True,
+        )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -63,8 +75,10 @@ def gunicorn_server(file_environ: dict[str, str], app: Any) -> Iterator[tuple[st
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.2)
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        yield url, int(children[0])
-    finally:
+        return url, int(children[0])
+
+    yield start
+    for process in started:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(20)
 
@@ -84,10 +98,10 @@ def _body(boundary: str, size: int, digest: Any) -> Iterator[bytes]:
 
 @pytest.mark.slow
 def test_a_512_mib_upload_streams_without_growing_the_worker(
-    gunicorn_server: tuple[str, int],
+    start_gunicorn: Callable[..., tuple[str, int]],
     requestor: TestUser,
 ) -> None:
-    url, worker_pid = gunicorn_server
+    url, worker_pid = start_gunicorn()
     headers = {**requestor.headers, "Content-Type": "multipart/form-data; boundary=xyzzy"}
     # Warm up: the first upload imports and allocates what every upload needs.
     warm = hashlib.sha256()
@@ -111,3 +125,23 @@ def test_a_512_mib_upload_streams_without_growing_the_worker(
     assert body["sha256"] == digest.hexdigest()
     growth = _peak_rss_mib(worker_pid) - before
     assert growth < GROWTH_BOUND_MIB, f"peak RSS grew by {growth:.0f} MiB"
+
+
+def test_gunicorn_answers_413_to_a_chunked_upload_over_the_limit_and_keeps_nothing(
+    start_gunicorn: Callable[..., tuple[str, int]],
+    requestor: TestUser,
+    files_on_disk: Callable[[], list[Path]],
+    count_attachments: Callable[[], int],
+) -> None:
+    url, _ = start_gunicorn(FILE_MAX_BYTES=str(MIB))
+    headers = {**requestor.headers, "Content-Type": "multipart/form-data; boundary=xyzzy"}
+    response = requests.post(
+        f"{url}/api/files/upload/",
+        data=_body("xyzzy", 50 * MIB, hashlib.sha256()),
+        headers=headers,
+        timeout=60,
+    )
+    assert response.status_code == 413
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert files_on_disk() == []
+    assert count_attachments() == 0
