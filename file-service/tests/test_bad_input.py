@@ -272,3 +272,38 @@ def test_an_oversized_upload_is_413_by_its_length_or_while_streaming(
     accepted = small_limit_client.post("/api/files/upload/", data=just_fits, headers=headers)
     assert accepted.status_code == 201
     assert count_attachments() == 1
+
+
+def test_a_video_too_long_or_too_large_is_refused_from_its_header(
+    file_environ: dict[str, str],
+    requestor: TestUser,
+    make_video: Callable[..., bytes],
+    files_on_disk: Callable[[], list[Path]],
+    count_attachments: Callable[[], int],
+) -> None:
+    from file_service import create_app
+
+    strict = create_app(
+        environ={**file_environ, "FILE_MAX_VIDEO_SECONDS": "1", "FILE_MAX_VIDEO_PIXELS": "20000"}
+    ).test_client()
+    long_video = make_video(2.0, audio=False, size=(64, 48))
+    big_video = make_video(0.2, audio=False, size=(320, 240))
+    for data, message in ((long_video, "longer than 1 seconds"), (big_video, "20000 pixels")):
+        body = _part("file", "clip.mkv", data) + f"--{BOUNDARY}--\r\n".encode()
+        response = strict.post(
+            "/api/files/upload/",
+            data=body,
+            headers={**requestor.headers, "Content-Type": MULTIPART},
+        )
+        assert response.status_code == 422, response.get_json()
+        assert message in response.get_json()["errors"]["file"][0]
+    assert count_attachments() == 0
+    assert files_on_disk() == []
+
+
+def test_a_broken_video_is_refused(refused: Callable[..., dict[str, Any]]) -> None:
+    # The Matroska magic number and nothing after it.
+    body = refused(
+        422, "clip.mkv", bytes.fromhex("1a45dfa3") + b"\x93\x42\x82\x88matroska" + b"\0" * 64
+    )
+    assert "video" in body["errors"]["file"][0].lower()
