@@ -79,13 +79,12 @@ def convert_image(source: Path, *, webp: Path, thumbnail: Path, max_pixels: int)
             clean = upright.convert(mode)
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
             raise MediaRefused("The image cannot be decoded.") from exc
-    # A fresh image built from the pixels carries no info dict: nothing of the original's
-    # EXIF, XMP or comments can reach the output.
-    stripped = Image.new(clean.mode, clean.size)
-    stripped.paste(clean)
-    stripped.save(webp, "WEBP", quality=WEBP_QUALITY, method=4)
-    stripped.thumbnail(THUMBNAIL_SIZE)
-    stripped.save(thumbnail, "WEBP", quality=WEBP_QUALITY, method=4)
+    # Nothing of the original's EXIF, XMP, ICC profile or comments may reach the outputs:
+    # the WebP writer takes them from ``info`` only, and it is emptied here.
+    clean.info = {}
+    clean.save(webp, "WEBP", quality=WEBP_QUALITY, method=4)
+    clean.thumbnail(THUMBNAIL_SIZE)
+    clean.save(thumbnail, "WEBP", quality=WEBP_QUALITY, method=4)
 
 
 def probe_video(path: Path, *, max_seconds: int, max_pixels: int) -> VideoInfo:

@@ -40,6 +40,7 @@ PROBE = """
     started = time.monotonic()
     {call}
     took = time.monotonic() - started
+    gevent.sleep(0.05)  # let the ticker record the gap the call caused
     ticker.kill()
     print(f"{{took:.2f}} {{max(gaps):.2f}}")
 """
@@ -56,11 +57,12 @@ def _run(call: str, folder: Path) -> tuple[float, float]:
 
 
 def test_conversions_run_off_the_gevent_hub(tmp_path: Path) -> None:
-    took, longest_gap = _run("off_the_event_loop(convert)", tmp_path)
-    assert took > 0.5  # the work is long enough for a freeze to show
-    assert longest_gap < 0.3, f"other greenlets waited {longest_gap:.2f} s"
-
-
-def test_on_the_hub_the_same_conversion_freezes_everything(tmp_path: Path) -> None:
-    took, longest_gap = _run("convert()", tmp_path)
-    assert longest_gap > 0.5  # the reason off_the_event_loop exists
+    on_hub_took, on_hub_gap = _run("convert()", tmp_path)
+    took, off_hub_gap = _run("off_the_event_loop(convert)", tmp_path)
+    # On the hub, every other greenlet waits for the whole conversion: the reason
+    # off_the_event_loop exists.
+    assert on_hub_gap > 0.8 * on_hub_took > 0.4
+    # Off the hub they keep running. The machine may be busy (two cores shared with other
+    # work), so the bound is relative to the freeze it prevents, not absolute.
+    assert off_hub_gap < 0.4 * on_hub_gap, f"other greenlets waited {off_hub_gap:.2f} s"
+    assert took > 0.4
