@@ -167,3 +167,19 @@ def test_at_risk_counts_business_hours_not_wall_clock():
     assert sla_status_of(ticket, policy=policy, now=local(2026, 11, 27, 16, 50)) == "on_track"
     assert sla_status_of(ticket, policy=policy, now=local(2026, 11, 30, 10, 20)) == "at_risk"
     assert timedelta(0) < ticket.first_response_due_at - local(2026, 11, 27, 16, 50)
+
+
+def test_a_postponement_over_a_weekend_moves_due_dates_by_business_time_only():
+    from ticket_service.services.sla import resume_changes
+
+    policy = load_ticket_policy({"TICKET_SLA_TIMEZONE": "Europe/Berlin"})
+    ticket = _ticket(
+        sla_paused_at=local(2026, 11, 27, 16),  # Friday 16:00
+        first_response_due_at=local(2026, 11, 30, 11),
+        resolution_due_at=local(2026, 12, 2, 12),
+    )
+    changes = resume_changes(ticket, policy=policy, now=local(2026, 11, 30, 10))  # Monday 10:00
+    # One hour on Friday and one on Monday were lost to the pause: both dues move by 2 h.
+    assert changes["first_response_due_at"] == local(2026, 11, 30, 13)
+    assert changes["resolution_due_at"] == local(2026, 12, 2, 14)
+    assert changes["sla_paused_at"] is None
