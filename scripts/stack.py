@@ -305,6 +305,12 @@ def background_commands() -> list[tuple[str, str, list[str]]]:
             "file_service",
             [celery, "-A", "file_service.tasks", "worker", "--concurrency", "2", "-n", "file@%h"],
         ),
+        (
+            "file-celery-beat",
+            "file_service",
+            [celery, "-A", "file_service.tasks", "beat", "--schedule", schedule + "-files"],
+        ),
+        ("file-ticket-events", "file_service", [hdms, "files-ticket-events"]),
     ]
 
 

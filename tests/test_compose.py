@@ -96,7 +96,8 @@ def test_pgbouncer_fronts_ticket_and_communication_service_only():
 def test_workers_and_consumers_run_beside_the_web_processes():
     commands = {name: " ".join(service.get("command", [])) for name, service in SERVICES.items()}
     assert "outbox-relay" in commands["ticket-outbox-relay"]
-    assert "events-consume" in commands["communication-events"]
+    assert "consume-events" in commands["communication-events"]
+    assert "consume-ticket-events" in commands["file-ticket-events"]
     assert "file_service.tasks worker" in commands["file-worker"]
     assert "clamd" in SERVICES["file-worker"]["depends_on"]
     assert "ticket_service.tasks beat" in commands["ticket-beat"]

@@ -53,6 +53,11 @@ COMMANDS = {
     "files-sweep": ServiceCommand(
         "file_service", "sweep-stale", "Fail and retry files stuck in processing."
     ),
+    "files-ticket-events": ServiceCommand(
+        "file_service",
+        "consume-ticket-events",
+        "Follow ticket events: which tickets hold which files.",
+    ),
 }
 SERVICE_PACKAGES = ("auth_service", "ticket_service", "communication_service", "file_service")
 
