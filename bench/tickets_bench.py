@@ -62,7 +62,7 @@ INSERT INTO tickets (
 )
 SELECT
     gen_random_uuid(),
-    'HD-' || lpad(n::text, 6, '0'),
+    'HD-' || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END,
     (ARRAY['Laptop', 'Printer', 'VPN', 'Badge', 'Chair', 'Monitor', 'Phone', 'Desk'])[1 + n %% 8]
         || ' issue number ' || n,
     'Something about '
@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                             "last": min(size, first + step - 1),
                         },
                     )
-                cursor.execute("SELECT setval('ticket_number_seq', %s)", (size + 10**6,))
+                cursor.execute("SELECT setval('ticket_number_seq', %s)", (10**8 + size,))
                 cursor.execute("ANALYZE tickets")
             loaded = size
             print(f"\nloaded {size:,} tickets in {time.perf_counter() - started:.1f} s", flush=True)
