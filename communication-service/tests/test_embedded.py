@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 
@@ -68,7 +67,8 @@ def test_two_users_chat_in_real_time_without_redis(embedded_app, token_user, dep
         )
         try:
             assert feed.recv_type("unread_count")["count"] == 1  # "assigned to you"
-            time.sleep(0.2)
+            alice.recv_type("ready")
+            bob.recv_type("ready")
             alice.send(
                 {"type": "message", "body": "hello from the embedded mode", "client_msg_id": "e1"}
             )

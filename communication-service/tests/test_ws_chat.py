@@ -24,6 +24,8 @@ def test_live_delivery_between_two_users(pair, ws_connect, post):
     ticket, requestor, assignee = pair
     alice = ws_connect(chat_path(ticket), requestor.token)
     bob = ws_connect(chat_path(ticket), assignee.token)
+    assert alice.recv_type("ready") == {"type": "ready", "ticket_id": str(ticket), "last_seq": 0}
+    bob.recv_type("ready")
 
     alice.send({"type": "message", "body": "Screen is black", "client_msg_id": "a-1"})
     ack = alice.recv_type("ack")
@@ -40,7 +42,8 @@ def test_typing_and_read_receipts_are_live_only_and_not_echoed(pair, ws_connect,
     ticket, requestor, assignee = pair
     alice = ws_connect(chat_path(ticket), requestor.token)
     bob = ws_connect(chat_path(ticket), assignee.token)
-    time.sleep(0.2)
+    alice.recv_type("ready")
+    bob.recv_type("ready")
 
     alice.send({"type": "typing"})
     typing = bob.recv_type("typing")
@@ -109,7 +112,7 @@ def test_without_after_only_new_messages_arrive(pair, ws_connect, post):
     ticket, requestor, assignee = pair
     post(ticket, requestor, "old")
     fresh = ws_connect(chat_path(ticket), assignee.token)
-    time.sleep(0.2)
+    assert fresh.recv_type("ready")["last_seq"] == 1
     post(ticket, requestor, "new")
     assert fresh.recv_type("message")["body"] == "new"
 
@@ -192,7 +195,7 @@ def test_oversized_frame_closes_1009_and_the_server_goes_on(pair, ws_connect, ap
     ws.send({"type": "message", "body": "x" * (limit + 10)})
     assert ws.wait_closed() == 1009
     other = ws_connect(chat_path(ticket), assignee.token)
-    time.sleep(0.2)
+    other.recv_type("ready")
     assert post(ticket, requestor, "still here").status_code == 201
     assert other.recv_type("message")["body"] == "still here"
 
@@ -214,8 +217,7 @@ def test_absent_participant_gets_one_chat_notification_connected_one_none(
     pair, ws_connect, post, client
 ):
     ticket, requestor, assignee = pair
-    ws_connect(chat_path(ticket), requestor.token)
-    time.sleep(0.2)
+    ws_connect(chat_path(ticket), requestor.token).recv_type("ready")
     post(ticket, assignee, "first")
     post(ticket, assignee, "second")
 

@@ -77,6 +77,9 @@ class ChatConnection(Connection):
         self.realtime.hub.subscribed.wait(HUB_WAIT_SECONDS)
         self.last_sent = self.after_seq
         self.catch_up()
+        # From here on every new message reaches this socket: a client may start sending.
+        ready = {"type": "ready", "ticket_id": str(self.ticket_id), "last_seq": self.last_sent}
+        self._write(Frame.build(ready).text)
 
     def catch_up(self) -> None:
         """Send from the database every message after the last one sent, in order."""
