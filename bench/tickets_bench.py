@@ -13,7 +13,8 @@ tickets with INSERT ... SELECT generate_series for each size, then times real HT
 - reference: a bare ``SELECT 1`` round trip through PgBouncer (psycopg2), measured in the same run;
 - create: POST /api/tickets/ (includes the department check with auth-service over HTTP);
 - list as an admin (everything), a moderator (one department), a requestor (own tickets), with
-  a status filter and with a full-text ``q``; each a first page of 20.
+  a status filter and with a full-text ``q``; each a first page of 20;
+- one pass of the SLA sweep, called in process (5 runs).
 
 It prints p50/p95 in milliseconds and each p50 as a multiple of the reference, and, when several
 sizes run, the ratio of each list's p50 at the largest size to the smallest. The PostgreSQL the
@@ -192,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
             )
             assert response.status_code == 201, response.text
 
+        def sweep() -> None:
+            from ticket_service.services.sweep import sweep_tickets
+
+            with ticket_app.app_context():
+                policy = ticket_app.extensions["hdms_ticket_policy"]
+                sweep_tickets(session=db.session, policy=policy)
+
         figures: dict[int, dict[str, tuple[float, float]]] = {}
         loaded = 0
         for size in sizes:
@@ -227,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
                 ),
             }
             figures[size] = {name: timed(call, args.requests) for name, call in runs.items()}
+            figures[size]["sla sweep, one pass (in process)"] = timed(sweep, 5, warmup=1)
             reference = figures[size]["SELECT 1 via PgBouncer (reference)"][0]
             print(f"{'at ' + format(size, ','):<38} {'p50 ms':>9} {'p95 ms':>9} {'p50/ref':>9}")
             for name, (p50, p95) in figures[size].items():

@@ -56,8 +56,8 @@ class Ticket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defined
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     resolution_note: Mapped[str | None] = mapped_column(sa.Text)
-    first_response_due_at: Mapped[datetime]
-    resolution_due_at: Mapped[datetime]
+    first_response_due_at: Mapped[datetime] = mapped_column(index=True)
+    resolution_due_at: Mapped[datetime] = mapped_column(index=True)
     sla_paused_at: Mapped[datetime | None]
     first_response_breached_at: Mapped[datetime | None]
     resolution_breached_at: Mapped[datetime | None]

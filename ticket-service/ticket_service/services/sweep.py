@@ -149,7 +149,25 @@ def sweep_tickets(
 def refresh_sla_status(
     *, session: DbSession, policy: TicketPolicy, now: datetime, batch: int = 500
 ) -> int:
-    """Store the live sla_status of running tickets (on_track -> at_risk) for list filters."""
+    """Store the live sla_status of running tickets (on_track <-> at_risk) for list filters.
+
+    Only tickets that can be at risk are read: a clock due later than ``now`` plus the largest
+    at-risk share of any target (in business time) has more than that share left, whatever
+    its priority. So the sweep stays cheap however many tickets are open.
+    """
+    calendar = policy.calendar
+    share = policy.at_risk_fraction * sla.HOUR
+    first_horizon = calendar.add(
+        now, share * max(t.first_response_hours for t in policy.targets.values())
+    )
+    resolution_horizon = calendar.add(
+        now, share * max(t.resolution_hours for t in policy.targets.values())
+    )
+    candidates = sa.or_(
+        Ticket.sla_status == "at_risk",
+        sa.and_(Ticket.acknowledged_at.is_(None), Ticket.first_response_due_at <= first_horizon),
+        Ticket.resolution_due_at <= resolution_horizon,
+    )
     changed = 0
     last_id: uuid.UUID | None = None
     while True:
@@ -159,6 +177,7 @@ def refresh_sla_status(
                 Ticket.deleted_at.is_(None),
                 Ticket.status.in_(ACTIVE),
                 Ticket.sla_status.in_(("on_track", "at_risk")),
+                candidates,
             )
             .order_by(Ticket.id)
             .limit(batch)
