@@ -334,6 +334,7 @@ def supervise(ports: dict[str, int]) -> int:
         state.update(
             status="ready",
             processes={n: p.pid for n, p in supervisor.processes.items()},
+            servers={type(s).__name__: s.pid for s in supervisor.servers},
             env={
                 k: supervisor.env[k]
                 for k in (

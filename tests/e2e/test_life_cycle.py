@@ -179,4 +179,4 @@ def test_the_assignee_is_notified_of_an_assignment(stack):
         return [n for n in items if n.get("ticket_id") == ticket["id"]]
 
     notifications = wait_for(notified)
-    assert notifications[0]["type"] in ("ticket.assigned", "assigned")
+    assert notifications[0]["type"] == "ticket_assigned"
