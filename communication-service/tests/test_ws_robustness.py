@@ -163,3 +163,22 @@ def test_redis_outage_posting_still_works_and_nothing_is_lost(
         f"/api/chat/{ticket}/messages/", query_string={"after": "0"}, headers=requestor.headers
     ).json["items"]
     assert [m["seq"] for m in history] == [1, 2, 3, 4, 5, 6]
+
+
+def test_database_outage_is_a_503_and_a_4503_and_service_resumes(
+    pair, ws_connect, client, pgbouncer_server
+):
+    ticket, requestor, _ = pair
+    pgbouncer_server.stop()
+    try:
+        response = client.get(f"/api/chat/{ticket}/messages/", headers=requestor.headers)
+        assert response.status_code == 503
+        assert response.content_type == "application/problem+json"
+        assert ws_connect(f"/ws/chat/{ticket}/", requestor.token).wait_closed(10) == 4503
+    finally:
+        pgbouncer_server.start()
+    deadline = time.monotonic() + 10
+    while client.get(f"/api/chat/{ticket}/messages/", headers=requestor.headers).status_code != 200:
+        assert time.monotonic() < deadline, "the service did not come back"
+        time.sleep(0.2)
+    assert ws_connect(f"/ws/chat/{ticket}/", requestor.token).recv_type("ready")

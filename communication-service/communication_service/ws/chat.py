@@ -16,6 +16,8 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Flask, current_app, request
+from simple_websocket import ConnectionClosed
+from sqlalchemy.exc import SQLAlchemyError
 
 from communication_service.access import ensure_chat_access
 from communication_service.api.deps import file_client, ticket_client
@@ -32,6 +34,7 @@ from communication_service.services import messages, participants, tickets
 from communication_service.ws.connection import (
     CLOSE_BAD_REQUEST,
     CLOSE_FORBIDDEN,
+    CLOSE_INTERNAL_ERROR,
     CLOSE_UNAVAILABLE,
     RESYNC,
     Connection,
@@ -199,6 +202,16 @@ class ChatConnection(Connection):
             self.send_frame(error_frame("forbidden", "You are no longer on this ticket."))
             self.close(CLOSE_FORBIDDEN, "Not a participant")
             return
+        except SQLAlchemyError as exc:
+            log.warning("message not stored: %s", exc.__class__.__name__)
+            self.send_frame(
+                error_frame(
+                    "unavailable",
+                    "The message was not stored; send it again.",
+                    client_msg_id=data["client_msg_id"],
+                )
+            )
+            return
         except DomainError as exc:
             self.bad_frame(
                 exc.slug,
@@ -235,6 +248,23 @@ def chat_socket(ws: Any, ticket_id: str) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     realtime = realtime_of(app)
     connection = Connection(ws, realtime.limits)
+    try:
+        _serve_chat(ws, ticket_id, app, realtime, connection)
+    except (SQLAlchemyError, DependencyUnavailable) as exc:
+        # The database or a service is overloaded or down: the client should come back later
+        # (with ?after=, losing nothing).
+        log.warning("chat socket refused: %s", exc.__class__.__name__)
+        connection.close_now(CLOSE_UNAVAILABLE, "Temporarily unavailable; reconnect later")
+    except ConnectionClosed:
+        raise
+    except Exception:
+        log.exception("chat socket failed")
+        connection.close_now(CLOSE_INTERNAL_ERROR, "Internal error")
+
+
+def _serve_chat(
+    ws: Any, ticket_id: str, app: Flask, realtime: Realtime, connection: Connection
+) -> None:
     user = authenticate(connection, settings_of(app).jwt_secret_key)
     if user is None:
         return

@@ -35,6 +35,7 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
 CLOSE_RATE_LIMITED = 4429
 CLOSE_UNAVAILABLE = 4503
+CLOSE_INTERNAL_ERROR = 1011
 
 
 class _Close:
@@ -195,7 +196,7 @@ class Connection:
             pass
         except Exception:
             log.exception("websocket writer %s failed", self.id)
-            self._send_close(_Close(1011, "Internal error"))
+            self._send_close(_Close(CLOSE_INTERNAL_ERROR, "Internal error"))
         finally:
             self.closing.set()
             self.ws.connected = False

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, current_app
+from simple_websocket import ConnectionClosed
 
 from communication_service.realtime import Realtime, realtime_of, short_session
 from communication_service.services import notifications
-from communication_service.ws.connection import RESYNC, Connection
+from communication_service.ws.connection import CLOSE_INTERNAL_ERROR, RESYNC, Connection
 from communication_service.ws.handshake import authenticate
 from communication_service.ws.hub import Frame, notification_channel
 from hdms_common.app import settings_of
 from hdms_common.auth import CurrentUser
+
+log = logging.getLogger(__name__)
 
 
 class NotificationConnection(Connection):
@@ -48,6 +52,16 @@ def notifications_socket(ws: Any) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     realtime = realtime_of(app)
     probe = Connection(ws, realtime.limits)
+    try:
+        _serve_notifications(ws, app, realtime, probe)
+    except ConnectionClosed:
+        raise
+    except Exception:
+        log.exception("notifications socket failed")
+        probe.close_now(CLOSE_INTERNAL_ERROR, "Internal error")
+
+
+def _serve_notifications(ws: Any, app: Flask, realtime: Realtime, probe: Connection) -> None:
     user = authenticate(probe, settings_of(app).jwt_secret_key)
     if user is None:
         return
