@@ -20,11 +20,11 @@ import sqlalchemy as sa
 from flask import Response, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from hdms_common.auth import current_user
 from hdms_common.db import UTCDateTime, utcnow
-from hdms_common.errors import Conflict, Invalid
+from hdms_common.errors import Conflict, DomainError, Invalid
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
@@ -66,10 +66,25 @@ def _replay(row: Any) -> Response:
     return response
 
 
+def _check_existing(existing: Any, fingerprint: str) -> Response:
+    if existing.request_fingerprint != fingerprint:
+        raise Invalid(
+            "This Idempotency-Key was used with another request body.",
+            errors={"headers.Idempotency-Key": ["Already used with another body."]},
+        )
+    if existing.response_status is None:
+        raise Conflict("A request with this Idempotency-Key is still in progress.")
+    return _replay(existing)
+
+
 def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
     """Wrap a create view (which commits) so an ``Idempotency-Key`` header makes it safe to retry.
 
-    Place it above flask-smorest's decorators so that it sees the finished response.
+    The key row is added to the view's own transaction just before it commits, so no
+    transaction stays open while the view calls other services (PITFALLS.md), and the unique
+    (user, key) index makes the second of two concurrent requests fail at commit, roll back
+    whatever it created, and replay the first. Place it above flask-smorest's decorators so
+    that it sees the finished response.
     """
 
     def decorator(view: F) -> F:
@@ -86,30 +101,38 @@ def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
             user_id = current_user().id
             fingerprint = _fingerprint()
             session = db.session
-            existing = session.scalar(sa.select(model).filter_by(user_id=user_id, key=key))
-            if existing is None:
-                session.add(model(user_id=user_id, key=key, request_fingerprint=fingerprint))
-                try:
-                    session.flush()
-                except IntegrityError:
-                    session.rollback()
-                    existing = session.scalar(sa.select(model).filter_by(user_id=user_id, key=key))
+            lookup = sa.select(model).filter_by(user_id=user_id, key=key)
+            existing = session.scalar(lookup)
+            session.rollback()  # end the read: the view starts its own short transaction
             if existing is not None:
-                if existing.request_fingerprint != fingerprint:
-                    raise Invalid(
-                        "This Idempotency-Key was used with another request body.",
-                        errors={"headers.Idempotency-Key": ["Already used with another body."]},
-                    )
-                if existing.response_status is None:
-                    raise Conflict("A request with this Idempotency-Key is still in progress.")
-                return _replay(existing)
+                return _check_existing(existing, fingerprint)
+
+            key_row = model(user_id=user_id, key=key, request_fingerprint=fingerprint)
+
+            def add_key_row(committing: Session) -> None:
+                committing.add(key_row)
+
+            real_session = session()
+            sa.event.listen(real_session, "before_commit", add_key_row, once=True)
             try:
                 response = view(*args, **kwargs)
+            except (IntegrityError, DomainError):
+                # Lost a race with the same key (the unique index, or a rule the winner's row
+                # now breaks): answer as the winner did, or "in progress".
+                session.rollback()
+                existing = session.scalar(lookup)
+                session.rollback()
+                if existing is None:
+                    raise
+                return _check_existing(existing, fingerprint)
             except Exception:
                 session.rollback()
                 raise
+            finally:
+                if sa.event.contains(real_session, "before_commit", add_key_row):
+                    sa.event.remove(real_session, "before_commit", add_key_row)
             status = getattr(response, "status_code", 200)
-            row = session.scalar(sa.select(model).filter_by(user_id=user_id, key=key))
+            row = session.scalar(lookup)
             if row is not None and 200 <= status < 300:
                 row.response_status = status
                 row.response_body = response.get_data(as_text=True)
