@@ -1,9 +1,9 @@
 """/ws/chat/{ticket_id}/: live chat of one ticket, resumable with ?after= with no gap or duplicate.
 
-Order of a connection: authenticate, check participation (short DB session, then closed),
-subscribe to the ticket's channel (frames buffer in the send queue), replay from the database
-what came after ``after`` (or start at the latest message), then drain the queue skipping
-what was already sent. A message whose number jumps ahead of the last one sent means frames
+Order of a connection: authenticate, take the starting point (``after``, or the ticket's latest
+message as of the handshake), check participation (short DB sessions, then closed), subscribe
+to the ticket's channel (frames buffer in the send queue), replay from the database what came
+after the starting point, send ``ready``, then drain the queue skipping what was already sent. A message whose number jumps ahead of the last one sent means frames
 were missed (a Redis hiccup): the gap is read from the database before going on.
 """
 
@@ -237,9 +237,7 @@ class ChatConnection(Connection):
     _presence_at = 0.0
 
 
-def _parse_after(raw: str | None, ticket_id: uuid.UUID, app: Flask) -> int | None:
-    if raw is None:
-        return None
+def _parse_after(raw: str | None, ticket_id: uuid.UUID, app: Flask) -> int:
     with short_session(app) as session:
         return messages.resolve_after(session=session, ticket_id=ticket_id, after=raw)
 
@@ -273,6 +271,14 @@ def _serve_chat(
     except ValueError:
         connection.close_now(CLOSE_FORBIDDEN, "Not a participant")
         return
+    start_seq: int | None = None
+    if request.args.get("after") is None:
+        # Without ?after= the socket starts at the ticket's latest message as of the handshake:
+        # read it first thing, so a message sent right after the client saw the handshake
+        # succeed is not taken for history. Reading it this early leaves no gap: the replay,
+        # once subscribed, sends everything after it.
+        with short_session(app) as session:
+            start_seq = tickets.last_seq(session=session, ticket_id=ticket_uuid)
     try:
         ensure_chat_access(
             session=db.session, user=user, ticket_id=ticket_uuid, tickets=ticket_client()
@@ -286,23 +292,18 @@ def _serve_chat(
         return
     finally:
         db.session.remove()  # no database session is held during the socket's life
-    try:
-        after_seq = _parse_after(request.args.get("after"), ticket_uuid, app)
-    except DomainError as exc:
-        connection.close_now(CLOSE_BAD_REQUEST, (exc.detail or "Bad after")[:120])
-        return
+    if start_seq is None:
+        try:
+            start_seq = _parse_after(request.args.get("after"), ticket_uuid, app)
+        except DomainError as exc:
+            connection.close_now(CLOSE_BAD_REQUEST, (exc.detail or "Bad after")[:120])
+            return
     chat = ChatConnection(
-        ws, app=app, realtime=realtime, ticket_id=ticket_uuid, user=user, after_seq=0
+        ws, app=app, realtime=realtime, ticket_id=ticket_uuid, user=user, after_seq=start_seq or 0
     )
     channel = chat_channel(ticket_uuid)
     realtime.hub.subscribe(channel, chat)
     try:
-        if after_seq is None:
-            # Without ?after= the socket starts at the latest message, read after subscribing
-            # so that nothing committed from now on can fall between the two.
-            with short_session(app) as session:
-                after_seq = tickets.last_seq(session=session, ticket_id=ticket_uuid)
-        chat.after_seq = after_seq
         realtime.presence.enter(ticket_uuid, user.id, chat.id)
         chat._presence_at = time.monotonic()
         chat.start_writer()
