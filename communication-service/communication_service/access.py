@@ -43,6 +43,7 @@ def ensure_chat_access(
         return access.ticket
     if access.ticket is not None:
         raise NotFound("No such ticket chat.")
+    session.rollback()  # no transaction stays open while ticket-service is asked
     data = tickets.get_ticket(ticket_id, token=user.token)
     if data is None or str(data.get("id", ticket_id)) != str(ticket_id):
         raise NotFound("No such ticket chat.")

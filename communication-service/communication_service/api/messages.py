@@ -60,6 +60,8 @@ class Messages(MethodView):
         ensure_chat_access(
             session=db.session, user=user, ticket_id=ticket_id, tickets=ticket_client()
         )
+        if data["attachments"]:
+            db.session.rollback()  # no transaction stays open while file-service is asked
         files = file_client()
         for file_key in data["attachments"]:
             files.validate_attachment(file_key, token=user.token)

@@ -3,8 +3,9 @@
 Order of a connection: authenticate, take the starting point (``after``, or the ticket's latest
 message as of the handshake), check participation (short DB sessions, then closed), subscribe
 to the ticket's channel (frames buffer in the send queue), replay from the database what came
-after the starting point, send ``ready``, then drain the queue skipping what was already sent. A message whose number jumps ahead of the last one sent means frames
-were missed (a Redis hiccup): the gap is read from the database before going on.
+after the starting point, send ``ready``, then drain the queue skipping what was already sent.
+A message whose number jumps ahead of the last one sent means frames were missed (a Redis
+hiccup): the gap is read from the database before going on.
 """
 
 from __future__ import annotations
