@@ -207,3 +207,36 @@ def test_openapi_documents_the_chat_and_notification_paths(client):
     spec = client.get("/api/chat/openapi.json").json
     assert "/api/chat/{ticket_id}/messages/" in spec["paths"]
     assert "/api/notifications/unread-count" in spec["paths"]
+
+
+def test_concurrent_senders_get_consecutive_numbers(live, user, open_ticket, department):
+    import threading
+
+    import requests
+
+    requestor, assignee = user(), user(roles={"assignee": [department]})
+    ticket = open_ticket(requestor, assignee)
+    seqs: list[int] = []
+    failures: list[int] = []
+
+    def send(who, n: int) -> None:
+        with requests.Session() as session:
+            for i in range(n):
+                response = session.post(
+                    f"{live.url}/api/chat/{ticket}/messages/",
+                    json={"body": f"message {i}"},
+                    headers=who.headers,
+                    timeout=10,
+                )
+                if response.status_code == 201:
+                    seqs.append(response.json()["seq"])
+                else:
+                    failures.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(who, 10)) for who in (requestor, assignee) * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert sorted(seqs) == list(range(1, 61))

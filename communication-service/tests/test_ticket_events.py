@@ -232,3 +232,17 @@ def test_events_wait_in_the_stream_until_the_consumer_runs(app, events, departme
     assert all(participants_of(app, t) == set() for t in tickets)
     assert events.drain() == 3
     assert all(participants_of(app, t) == {(requestor.id, "requestor")} for t in tickets)
+
+
+def test_the_consume_events_command_applies_what_waits(app, events, department, user):
+    requestor = user()
+    ticket = uuid.uuid4()
+    events.publish(
+        "ticket.created",
+        ticket_payload(ticket, department=department, requestor=requestor.id),
+        consume=False,
+    )
+    result = app.test_cli_runner().invoke(args=["consume-events", "--once", "--consumer", "cli"])
+    assert result.exit_code == 0, result.output
+    assert "applied 1 events" in result.output
+    assert participants_of(app, ticket) == {(requestor.id, "requestor")}
