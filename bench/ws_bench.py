@@ -52,6 +52,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process used so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_pid(master: int) -> int:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return int(children[0])
+
+
 def raise_fd_limit(wanted: int) -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = min(hard, max(soft, wanted)) if hard != resource.RLIM_INFINITY else max(soft, wanted)
@@ -139,7 +150,7 @@ def start_gunicorn(environ: dict[str, str], port: int, log: Path) -> subprocess.
 
 
 def measure_websocket(
-    url: str, tickets: list, clients: int, rate: float, duration: float
+    url: str, tickets: list, clients: int, rate: float, duration: float, worker: int
 ) -> dict[str, object]:
     """Open the clients, wait until every one is live, send, and collect every delivery."""
     per_room = max(1, clients // len(tickets))
@@ -210,8 +221,12 @@ def measure_websocket(
         senders.setdefault(ticket, ws)
         receivers_per_room[ticket] = receivers_per_room.get(ticket, 0) + 1
     rooms = list(senders.items())
+    idle_cpu = cpu_seconds(worker)
+    gevent.sleep(5)
+    idle_cpu = (cpu_seconds(worker) - idle_cpu) / 5
     total = int(rate * duration)
     expected = 0
+    busy_cpu = cpu_seconds(worker)
     started = time.perf_counter()
     for n in range(total):
         ticket, ws = rooms[n % len(rooms)]
@@ -224,6 +239,7 @@ def measure_websocket(
     while len(latencies) < expected and time.perf_counter() < deadline:
         gevent.sleep(0.1)
     finished = True
+    busy_cpu = (cpu_seconds(worker) - busy_cpu) / (time.perf_counter() - started)
     gapped = 0
     for _ticket, ws in sockets:
         seqs = received.get(id(ws), [])
@@ -236,6 +252,8 @@ def measure_websocket(
             pass
     gevent.killall(readers, timeout=2)
     return {
+        "idle_cpu": idle_cpu,
+        "busy_cpu": busy_cpu,
         "latencies": latencies,
         "expected": expected,
         "connect_failures": errors,
@@ -318,7 +336,12 @@ def main() -> int:
                 flush=True,
             )
             result = measure_websocket(
-                f"ws://127.0.0.1:{port}", tickets, args.clients, args.rate, args.duration
+                f"ws://127.0.0.1:{port}",
+                tickets,
+                args.clients,
+                args.rate,
+                args.duration,
+                worker_pid(process.pid),
             )
             reference = measure_redis(redis_server.url_for(1), args.rate, args.duration)
         finally:
@@ -345,6 +368,10 @@ def main() -> int:
         f"sockets with a gap or disorder: {result['out_of_order_or_gapped']}, "
         f"refused sends: {len(result['refused'])}, closed early: {len(result['closed_early'])}, "
         f"connect failures: {result['connect_failures']}"
+    )
+    print(
+        f"worker CPU: {result['idle_cpu']:.0%} of a core with every socket idle, "
+        f"{result['busy_cpu']:.0%} while sending"
     )
     ok = (
         len(ws_latencies) == expected

@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from communication_service.models import ChatMessage
-from communication_service.services.tickets import ensure_chat_ticket, next_seq
+from communication_service.services.tickets import next_seq
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import Conflict, Invalid
@@ -56,7 +56,6 @@ def post_message(
                     errors={"client_msg_id": ["Already used for another message."]},
                 )
             return Posted(message=existing, created=False)
-    ensure_chat_ticket(session=session, ticket_id=ticket_id)
     message = ChatMessage(
         ticket_id=ticket_id,
         seq=next_seq(session=session, ticket_id=ticket_id),

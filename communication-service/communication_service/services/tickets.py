@@ -82,15 +82,19 @@ def next_seq(*, session: DbSession, ticket_id: uuid.UUID) -> int:
     """Take the ticket's next message number; the row stays locked until the commit.
 
     Concurrent senders queue on the row lock, so numbers are consecutive in commit order and a
-    rolled-back send gives its number back.
+    rolled-back send gives its number back. The ticket's row is created on first use.
     """
-    seq = session.execute(
+    statement = (
         sa.update(ChatTicket)
         .where(ChatTicket.ticket_id == ticket_id)
         .values(last_seq=ChatTicket.last_seq + 1)
         .returning(ChatTicket.last_seq)
         .execution_options(synchronize_session=False)
-    ).scalar_one()
+    )
+    seq = session.execute(statement).scalar_one_or_none()
+    if seq is None:
+        ensure_chat_ticket(session=session, ticket_id=ticket_id)
+        seq = session.execute(statement).scalar_one()
     return int(seq)
 
 
