@@ -15,7 +15,11 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from communication_service.api import register_blueprints
 from communication_service.cli import register_cli
-from communication_service.config import load_communication_settings, load_realtime_limits
+from communication_service.config import (
+    load_communication_settings,
+    load_realtime_limits,
+    tune_garbage_collector,
+)
 from communication_service.extensions import api, db, migrate, sock
 from communication_service.realtime import Realtime
 from hdms_common.app import configure_service_app
@@ -56,6 +60,7 @@ def create_app(settings: Settings | None = None, environ: dict[str, str] | None 
     sock.init_app(app)
     app.extensions["hdms_realtime"] = Realtime(app, redis_url=settings.redis_url, limits=limits)
     register_cli(app)
+    tune_garbage_collector(environ)
     return app
 
 

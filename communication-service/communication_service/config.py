@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 from dataclasses import dataclass
 
 from hdms_common.config import ConfigurationError, Settings, load_settings
@@ -68,3 +70,26 @@ def load_realtime_limits(environ: dict[str, str] | None = None) -> RealtimeLimit
         socket_send_buffer=int(_number(env, p + "SOCKET_SEND_BUFFER", d.socket_send_buffer)),
         presence_ttl=_number(env, p + "PRESENCE_TTL", d.presence_ttl),
     )
+
+
+#: gc thresholds for a worker holding many sockets (see tune_garbage_collector).
+WORKER_GC_THRESHOLDS = (50_000, 50, 100)
+
+
+def tune_garbage_collector(environ: dict[str, str] | None = None) -> bool:
+    """Collect less often in a gunicorn gevent worker; returns whether the thresholds changed.
+
+    A worker with 1,000 open sockets holds a great many long-lived objects, and CPython's
+    default thresholds run a full collection every few seconds of traffic, each walking all of
+    them: every socket of the worker stalls for 100-400 ms (bench/ws_bench.py showed p99 go from
+    ~10 ms to ~250 ms). Fewer young collections mean far fewer full ones; cycles are still
+    collected. COMMUNICATION_GC_TUNING=on|off overrides the default (on only in gunicorn's
+    gevent workers, so test runs and the embedded process keep CPython's defaults).
+    """
+    env = os.environ if environ is None else environ
+    mode = env.get("COMMUNICATION_GC_TUNING", "auto")
+    in_gevent_worker = "gunicorn.workers.ggevent" in sys.modules
+    if mode == "off" or (mode != "on" and not in_gevent_worker):
+        return False
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
+    return True
