@@ -149,6 +149,59 @@ def test_every_installed_service_answers_on_its_gateway_path(embedded_server):
         assert status == 200 and spec_body["openapi"].startswith("3."), name
 
 
+def test_two_websocket_clients_chat_in_real_time_on_a_ticket(embedded_server):
+    import websocket
+
+    base, output, _, _ = embedded_server
+    tokens = {}
+    for code in ("REQ001", "MOD001"):
+        _, _, body = _request(
+            f"{base}/api/auth/login-hdms",
+            method="POST",
+            body={"employee_code": code, "password": _demo_login(output, code)},
+        )
+        tokens[code] = body["access"]
+    _, _, departments = _request(f"{base}/api/departments/", token=tokens["REQ001"])
+    it = next(d["id"] for d in departments["items"] if d["code"] == "IT")
+    status, _, ticket = _request(
+        f"{base}/api/tickets/",
+        method="POST",
+        token=tokens["REQ001"],
+        body={"title": "Chat please", "description": "Let us talk.", "department_id": it},
+    )
+    assert status == 201
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # participants arrive with the ticket's events
+        status, _, _ = _request(
+            f"{base}/api/chat/{ticket['id']}/participants/", token=tokens["MOD001"]
+        )
+        if status == 200:
+            break
+        time.sleep(0.3)
+    ws_base = base.replace("http://", "ws://")
+    moderator = websocket.create_connection(
+        f"{ws_base}/ws/chat/{ticket['id']}/?token={tokens['MOD001']}", timeout=10
+    )
+    requestor = websocket.create_connection(
+        f"{ws_base}/ws/chat/{ticket['id']}/?token={tokens['REQ001']}", timeout=10
+    )
+    try:
+        requestor.send(
+            json.dumps({"type": "message", "body": "Hello from tab one", "client_msg_id": "tab-1"})
+        )
+        deadline = time.monotonic() + 10
+        received = None
+        while time.monotonic() < deadline and received is None:
+            frame = json.loads(moderator.recv())
+            if frame.get("type") == "message":
+                received = frame
+        assert received is not None and "Hello from tab one" in json.dumps(received)
+    finally:
+        moderator.close()
+        requestor.close()
+
+
+# Last: it stops the server the other tests share.
 def test_data_is_kept_in_sqlite_under_var_and_reused_by_a_second_run(embedded_server):
     base, output, var_dir, process = embedded_server
     assert (var_dir / "auth.db").exists()
