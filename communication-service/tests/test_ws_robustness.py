@@ -182,3 +182,20 @@ def test_database_outage_is_a_503_and_a_4503_and_service_resumes(
         assert time.monotonic() < deadline, "the service did not come back"
         time.sleep(0.2)
     assert ws_connect(f"/ws/chat/{ticket}/", requestor.token).recv_type("ready")
+
+
+def test_a_socket_of_someone_taken_off_the_ticket_is_closed_4403(
+    user, events, department, ws_connect, limits
+):
+    limits(presence_ttl=0.6, idle_wakeup=0.1)
+    requestor, first, second = user(), user(), user()
+    ticket = uuid.uuid4()
+    base = ticket_payload(ticket, department=department, requestor=requestor.id)
+    events.publish("ticket.assigned", {**base, "assignee_id": str(first.id)})
+    socket_of_first = ws_connect(f"/ws/chat/{ticket}/", first.token)
+    socket_of_first.recv_type("ready")
+
+    events.publish("ticket.assigned", {**base, "assignee_id": str(second.id)})
+
+    assert socket_of_first.recv_type("error", timeout=5)["code"] == "forbidden"
+    assert socket_of_first.wait_closed() == 4403

@@ -72,6 +72,7 @@ class ChatConnection(Connection):
         self.after_seq = after_seq
         self.last_sent = 0
         self._me = str(user.id)
+        self.checked_at = time.monotonic()
 
     # --- writer side ----------------------------------------------------------------------
 
@@ -230,12 +231,22 @@ class ChatConnection(Connection):
                     db.session.remove()
 
     def idle(self) -> None:
+        """Now and then: refresh presence, and close if the user was taken off the ticket."""
         now = time.monotonic()
-        if now - self._presence_at >= self.limits.presence_ttl / 3:
-            self._presence_at = now
-            self.realtime.presence.refresh(self.ticket_id, self.user.id, self.id)
-
-    _presence_at = 0.0
+        if now - self.checked_at < self.limits.presence_ttl / 3:
+            return
+        self.checked_at = now
+        self.realtime.presence.refresh(self.ticket_id, self.user.id, self.id)
+        try:
+            with short_session(self.app) as session:
+                participants.ensure_access(
+                    session=session, user=self.user, ticket_id=self.ticket_id
+                )
+        except NotFound:
+            self.send_frame(error_frame("forbidden", "You are no longer on this ticket."))
+            self.close(CLOSE_FORBIDDEN, "Not a participant")
+        except SQLAlchemyError:
+            log.info("participation not rechecked: the database is unavailable")
 
 
 def _parse_after(raw: str | None, ticket_id: uuid.UUID, app: Flask) -> int:
@@ -306,7 +317,6 @@ def _serve_chat(
     realtime.hub.subscribe(channel, chat)
     try:
         realtime.presence.enter(ticket_uuid, user.id, chat.id)
-        chat._presence_at = time.monotonic()
         chat.start_writer()
         chat.receive_loop(chat.on_frame, chat.idle)
     finally:

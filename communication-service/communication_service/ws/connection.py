@@ -37,11 +37,6 @@ CLOSE_RATE_LIMITED = 4429
 CLOSE_UNAVAILABLE = 4503
 CLOSE_INTERNAL_ERROR = 1011
 
-# How often an idle socket's reader and writer wake up with nothing to do (to notice a close
-# or refresh presence). Every real event wakes them at once; this only bounds idle CPU, which
-# with 1,000 sockets is most of a worker's idle load.
-IDLE_WAKEUP_SECONDS = 5.0
-
 
 class _Close:
     def __init__(self, code: int, reason: str) -> None:
@@ -187,7 +182,7 @@ class Connection:
                     self._send_close(self._cut)
                     return
                 try:
-                    item = self.queue.get(timeout=IDLE_WAKEUP_SECONDS)
+                    item = self.queue.get(timeout=self.limits.idle_wakeup)
                 except queue.Empty:
                     if not self.ws.connected:
                         return
@@ -233,7 +228,7 @@ class Connection:
         """Read client frames until the socket closes; ``on_text`` gets each valid JSON object."""
         while not self.closing.is_set():
             try:
-                data = self.ws.receive(timeout=IDLE_WAKEUP_SECONDS)
+                data = self.ws.receive(timeout=self.limits.idle_wakeup)
             except ConnectionClosed:
                 break
             if data is None:
