@@ -246,3 +246,24 @@ def test_the_consume_events_command_applies_what_waits(app, events, department, 
     assert result.exit_code == 0, result.output
     assert "applied 1 events" in result.output
     assert participants_of(app, ticket) == {(requestor.id, "requestor")}
+
+
+def test_sla_breach_on_an_unassigned_ticket_notifies_the_department_moderators(
+    app, events, create_user, department, user
+):
+    moderator = create_user(roles={"moderator": [department]}, department_id=department)
+    requestor = user()
+    ticket = uuid.uuid4()
+    base = ticket_payload(ticket, department=department, requestor=requestor.id)
+    events.publish("ticket.created", base)
+    events.publish(
+        "ticket.sla_breached",
+        {
+            **base,
+            "actor_id": str(uuid.uuid4()),
+            "sla_kind": "first_response",
+            "due_at": "2026-11-25T09:00:00+00:00",
+        },
+    )
+    [note] = notifications_of(app, moderator.id)
+    assert note.type == "sla_breached" and "first response" in note.body
