@@ -79,6 +79,8 @@ def test_chat_over_websocket_through_nginx(stack):
     wait_for(participants_ready)
     requestor = _ws(stack, path, users["requestor"])
     assignee = _ws(stack, path, users["assignee"])
+    _receive_type(requestor, "ready")  # both sockets are live before anything is sent
+    _receive_type(assignee, "ready")
     try:
         client_id = str(uuid.uuid4())
         requestor.send(
@@ -91,6 +93,12 @@ def test_chat_over_websocket_through_nginx(stack):
     finally:
         requestor.close()
         assignee.close()
+    line = next(
+        json.loads(entry)
+        for entry in (stack.log_dir / "nginx-access.log").read_text().splitlines()
+        if f"/ws/chat/{ticket['id']}/" in entry
+    )
+    assert "token=" not in json.dumps(line)  # the access token never reaches the log
     stored = requests.get(
         f"{stack.url}/api/chat/{ticket['id']}/messages/", headers=users["assignee"], timeout=10
     ).json()
