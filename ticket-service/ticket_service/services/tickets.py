@@ -52,6 +52,47 @@ def ticket_view(
     return data
 
 
+_UNCHANGED_STATE: Any = object()
+
+
+def _record_change(
+    session: DbSession,
+    ticket: Ticket,
+    *,
+    actor_id: uuid.UUID,
+    action: str,
+    event_type: str,
+    now: datetime,
+    request_id: str | None,
+    from_state: str | None = _UNCHANGED_STATE,
+    changes: Mapping[str, Any] | None = None,
+    reason: str | None = None,
+    **event_fields: Any,
+) -> None:
+    """The history row and the outbox event of a change the FSM does not make, together."""
+    append_audit(
+        session=session,
+        ticket_id=ticket.id,
+        actor_id=actor_id,
+        action=action,
+        from_state=ticket.status if from_state is _UNCHANGED_STATE else from_state,
+        to_state=ticket.status,
+        changes=changes,
+        reason=reason,
+        request_id=request_id,
+        now=now,
+    )
+    record_event(
+        session=session,
+        event_type=event_type,
+        ticket=ticket,
+        actor_id=actor_id,
+        now=now,
+        request_id=request_id,
+        **event_fields,
+    )
+
+
 def create_ticket(
     *,
     session: DbSession,
@@ -89,26 +130,19 @@ def create_ticket(
     )
     session.add(ticket)
     session.flush()
-    append_audit(
-        session=session,
-        ticket_id=ticket.id,
+    _record_change(
+        session,
+        ticket,
         actor_id=actor.id,
         action="create",
-        to_state=ticket.status,
+        from_state=None,
         changes={
             name: [None, getattr(ticket, name)]
             for name in (*EDITABLE_FIELDS, "department_id", "attachments")
         },
-        request_id=request_id,
-        now=now,
-    )
-    record_event(
-        session=session,
         event_type="ticket.created",
-        ticket=ticket,
-        actor_id=actor.id,
-        now=now,
         request_id=request_id,
+        now=now,
     )
     return ticket
 
@@ -231,24 +265,15 @@ def update_ticket(
         changes.update(first_response_due_at=first_due, resolution_due_at=resolution_due)
     diff = _write(session, ticket, changes, version=version, now=now)
     if diff:
-        append_audit(
-            session=session,
-            ticket_id=ticket.id,
+        _record_change(
+            session,
+            ticket,
             actor_id=actor.id,
             action="update",
-            from_state=ticket.status,
-            to_state=ticket.status,
             changes=diff,
-            request_id=request_id,
-            now=now,
-        )
-        record_event(
-            session=session,
             event_type="ticket.updated",
-            ticket=ticket,
-            actor_id=actor.id,
-            now=now,
             request_id=request_id,
+            now=now,
             changed=sorted(diff),
         )
     return ticket
@@ -269,24 +294,15 @@ def delete_ticket(
     if not actor.is_admin:
         raise Forbidden("Only an admin may delete a ticket.")
     diff = _write(session, ticket, {"deleted_at": now}, version=version, now=now)
-    append_audit(
-        session=session,
-        ticket_id=ticket.id,
+    _record_change(
+        session,
+        ticket,
         actor_id=actor.id,
         action="delete",
-        from_state=ticket.status,
-        to_state=ticket.status,
         changes=diff,
-        request_id=request_id,
-        now=now,
-    )
-    record_event(
-        session=session,
         event_type="ticket.updated",
-        ticket=ticket,
-        actor_id=actor.id,
-        now=now,
         request_id=request_id,
+        now=now,
         changed=["deleted_at"],
     )
 
@@ -326,25 +342,16 @@ def override_sla(
     )
     ticket.sla_status = sla.sla_status_of(ticket, policy=policy, now=now)
     session.flush()
-    append_audit(
-        session=session,
-        ticket_id=ticket.id,
+    _record_change(
+        session,
+        ticket,
         actor_id=actor.id,
         action="sla_override",
-        from_state=ticket.status,
-        to_state=ticket.status,
         changes=diff,
         reason=reason,
-        request_id=request_id,
-        now=now,
-    )
-    record_event(
-        session=session,
         event_type="ticket.updated",
-        ticket=ticket,
-        actor_id=actor.id,
-        now=now,
         request_id=request_id,
+        now=now,
         changed=["resolution_due_at"],
     )
     return ticket
@@ -373,24 +380,15 @@ def add_attachment(
         version=None,
         now=now,
     )
-    append_audit(
-        session=session,
-        ticket_id=ticket.id,
+    _record_change(
+        session,
+        ticket,
         actor_id=actor.id,
         action="attachment_added",
-        from_state=ticket.status,
-        to_state=ticket.status,
         changes={"attachments": [None, dict(attachment)]},
-        request_id=request_id,
-        now=now,
-    )
-    record_event(
-        session=session,
         event_type="ticket.attachment_added",
-        ticket=ticket,
-        actor_id=actor.id,
-        now=now,
         request_id=request_id,
+        now=now,
         file_key=attachment["file_key"],
     )
     return ticket
