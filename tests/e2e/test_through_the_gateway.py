@@ -153,10 +153,18 @@ def test_upload_is_scanned_converted_and_downloaded_through_nginx(stack):
         timeout=30,
     )
     assert ranged.status_code == 206 and ranged.content == png[:8]
+
     # nginx sent the bytes: file-service's own response to the download carried none of them.
-    file_log = (stack.log_dir / "file.log").read_text()
-    lines = [line for line in file_log.splitlines() if f"/api/files/{key}/download/" in line]
-    assert lines and all(str(len(png)) not in line.split('"')[-2] for line in lines)
+    def download_lines():
+        log = (stack.log_dir / "file.log").read_text().splitlines()
+        # gunicorn's access lines for the three downloads above ("... HTTP/1.1" status bytes ...)
+        found = [
+            line for line in log if f"GET /api/files/{key}/download/" in line and "HTTP/1" in line
+        ]
+        return found if len(found) >= 3 else None
+
+    lines = wait_for(download_lines, timeout=10)
+    assert all(line.split('"')[2].split()[1] in ("0", "-") for line in lines), lines
     stranger = requests.get(f"{stack.url}/api/files/{key}/", headers=users["assignee"], timeout=10)
     assert stranger.status_code == 404
 
