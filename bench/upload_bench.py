@@ -118,7 +118,7 @@ def main() -> None:
             try:
                 if requests.get(f"{url}/healthz", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused while binding, or a slow first answer
                 time.sleep(0.2)
         worker = int(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()[0])
         user = uuid.uuid4()

@@ -70,7 +70,7 @@ def start_gunicorn(
             try:
                 if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # refused while binding, or a slow first answer
                 pass
             assert time.monotonic() < deadline, "gunicorn did not start"
             time.sleep(0.2)
