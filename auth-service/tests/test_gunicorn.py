@@ -14,11 +14,15 @@ from hdms_common.testing.servers import free_port
 
 
 def test_gunicorn_gevent_workers_serve_login_and_readiness(
-    base_environ, auth_app, create_user, department
+    base_environ, auth_app, create_user, department, tmp_path
 ):
     user = create_user(roles={"requestor": [department]}, department_id=department)
     port = free_port()
+    home = tmp_path / "home"
+    home.mkdir()
     env = {**os.environ, **base_environ, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2"}
+    env["HOME"] = str(home)
+    env.pop("XDG_RUNTIME_DIR", None)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "-c", "python:hdms_common.gunicorn_conf", "auth_service:create_app()"],
@@ -54,3 +58,6 @@ def test_gunicorn_gevent_workers_serve_login_and_readiness(
         process.terminate()
         _, stderr = process.communicate(timeout=30)
     assert "MonkeyPatchWarning" not in stderr
+    # One gunicorn per service runs on a host: none of them claims the per-user control socket.
+    assert "Control socket" not in stderr
+    assert not (home / ".gunicorn").exists()

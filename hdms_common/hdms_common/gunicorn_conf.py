@@ -19,6 +19,10 @@ keepalive = 5
 preload_app = False
 accesslog = None
 errorlog = "-"
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl): the
+# stack runs a gunicorn per service on one host, and the images run as a user whose home may
+# not be writable. Nothing of HDMS drives gunicornc, so no socket is made.
+control_socket_disable = True
 
 
 def post_fork(server: Any, worker: Any) -> None:
