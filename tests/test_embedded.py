@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -147,6 +148,24 @@ def test_every_installed_service_answers_on_its_gateway_path(embedded_server):
     for name in names:
         status, _, spec_body = _request(f"{base}{prefixes[name]}/openapi.json")
         assert status == 200 and spec_body["openapi"].startswith("3."), name
+
+
+def test_every_swagger_ui_page_loads_its_scripts_and_styles_from_hdms_itself(embedded_server):
+    """The docs open on a machine with no internet: every file the page loads is served here."""
+    base, _, _, _ = embedded_server
+    for prefix in ("/api/auth", "/api/tickets", "/api/chat", "/api/files"):
+        with urllib.request.urlopen(f"{base}{prefix}/docs", timeout=10) as response:
+            page = response.read().decode()
+        assets = re.findall(r'(?:src|href)="([^"]+)"', page)
+        assert len(assets) == 3, (prefix, assets)
+        for asset in assets:
+            assert asset.startswith(f"{prefix}/docs/assets/"), asset
+            with urllib.request.urlopen(f"{base}{asset}", timeout=10) as response:
+                kind = response.headers["Content-Type"]
+                assert response.status == 200 and len(response.read()) > 10_000, asset
+            assert kind.startswith("text/css" if asset.endswith(".css") else "text/javascript")
+        status, kind, _ = _request(f"{base}{prefix}/docs/assets/index.html")
+        assert (status, kind) == (404, "application/problem+json")
 
 
 def test_two_websocket_clients_chat_in_real_time_on_a_ticket(embedded_server):

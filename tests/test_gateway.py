@@ -157,6 +157,14 @@ def test_json_is_gzipped_and_security_headers_are_set(gateway_url):
     assert "Server" not in response.headers or "nginx/" not in response.headers["Server"]
 
 
+def test_swagger_ui_and_its_files_come_through_the_gateway(gateway_url):
+    url, _ = gateway_url
+    page = requests.get(f"{url}/api/auth/docs", timeout=10)
+    assert page.status_code == 200 and "/api/auth/docs/assets/swagger-ui-bundle.js" in page.text
+    script = requests.get(f"{url}/api/auth/docs/assets/swagger-ui-bundle.js", timeout=10)
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.text
+
+
 def test_gateway_health(gateway_url):
     url, _ = gateway_url
     assert requests.get(f"{url}/healthz", timeout=10).json() == {

@@ -6,12 +6,20 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
-from flask import Flask
+from flask import Flask, Response, abort, send_from_directory
+from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
 
 from hdms_common.errors import handle_http_exception
 
 BEARER_SCHEME = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+# The files flask-smorest's Swagger UI page loads, served from the pinned swagger-ui-bundle
+# package: the docs work offline (``make run`` on a closed network) and no third party learns
+# who reads them.
+SWAGGER_UI_ASSETS = frozenset(
+    {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"}
+)
 
 
 class Schema(ma.Schema):
@@ -56,12 +64,21 @@ def configure_openapi(app: Flask, *, title: str, url_prefix: str, version: str =
         OPENAPI_URL_PREFIX=url_prefix,
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+        OPENAPI_SWAGGER_UI_URL=f"{url_prefix}/docs/assets/",
         API_SPEC_OPTIONS={
             "components": {"securitySchemes": {"bearerAuth": BEARER_SCHEME}},
             "security": [{"bearerAuth": []}],
         },
     )
+    app.add_url_rule(f"{url_prefix}/docs/assets/<filename>", "swagger_ui_asset", swagger_ui_asset)
+
+
+def swagger_ui_asset(filename: str) -> Response:
+    """One of Swagger UI's files; only those the docs page loads, so nothing else of the
+    package is reachable."""
+    if filename not in SWAGGER_UI_ASSETS:
+        abort(404)
+    return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
 def not_blank(value: str) -> None:
