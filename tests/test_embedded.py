@@ -22,6 +22,9 @@ from hdms_common.auth import encode_token
 
 ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED = ROOT / "scripts" / "embedded.py"
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from e2e_helpers import Entry  # noqa: E402
+from scenarios import assignment_notifies_the_assignee, full_life_cycle  # noqa: E402
 
 
 def _free_port() -> int:
@@ -166,6 +169,17 @@ def test_every_swagger_ui_page_loads_its_scripts_and_styles_from_hdms_itself(emb
             assert kind.startswith("text/css" if asset.endswith(".css") else "text/javascript")
         status, kind, _ = _request(f"{base}{prefix}/docs/assets/index.html")
         assert (status, kind) == (404, "application/problem+json")
+
+
+def test_the_whole_ticket_life_cycle_runs_on_the_embedded_default(embedded_server):
+    """The journey of tests/e2e, here on SQLite with in-process events and tasks."""
+    base, _, _, _ = embedded_server
+    full_life_cycle(Entry(base))
+
+
+def test_an_assignment_notifies_the_assignee_in_process(embedded_server):
+    base, _, _, _ = embedded_server
+    assignment_notifies_the_assignee(Entry(base))
 
 
 def test_two_websocket_clients_chat_in_real_time_on_a_ticket(embedded_server):

@@ -13,28 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from e2e_helpers import STACK  # noqa: E402
+from e2e_helpers import STACK, Entry  # noqa: E402
 
 
 @dataclass
-class Stack:
-    url: str
+class Stack(Entry):
     state: dict[str, Any]
     log_dir: Path
     stack_dir: Path
     env: dict[str, str]
-
-    def login(self, code: str, password: str) -> dict[str, str]:
-        response = requests.post(
-            f"{self.url}/api/auth/login-hdms",
-            json={"employee_code": code, "password": password},
-            timeout=10,
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['access']}"}
 
 
 @pytest.fixture(scope="session")

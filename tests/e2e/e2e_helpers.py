@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,22 @@ DEMO = {
     "assignee": ("ASG001", "demo-assignee-pass"),
     "admin": ("ADM001", "demo-admin-pass"),
 }
+
+
+@dataclass
+class Entry:
+    """Where a client reaches HDMS: the stack's nginx or the embedded mode's dispatcher."""
+
+    url: str
+
+    def login(self, code: str, password: str) -> dict[str, str]:
+        response = requests.post(
+            f"{self.url}/api/auth/login-hdms",
+            json={"employee_code": code, "password": password},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access']}"}
 
 
 def me(stack: Any, headers: dict[str, str]) -> dict[str, Any]:
