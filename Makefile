@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 PACKAGES := hdms_common $(wildcard auth-service ticket-service communication-service file-service) cli
 MYPY_TARGETS := hdms_common/hdms_common $(wildcard auth-service/auth_service ticket-service/ticket_service communication-service/communication_service file-service/file_service) cli/hdms_cli
 
-.PHONY: run test lint fmt bench migrate stack stack-stop postman postman-run clean install install-dev
+.PHONY: run test lint fmt bench fuzz migrate stack stack-stop postman postman-run clean install install-dev
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,14 @@ postman-run: postman
 bench: $(VENV)/.installed-dev
 	bash scripts/ensure-test-deps.sh
 	$(PY) bench/run.py
+
+## fuzz: schemathesis against each service's OpenAPI, as every demo role (no 5xx allowed)
+$(VENV)/.installed-fuzz: $(VENV)/.installed-dev requirements/fuzz.txt
+	$(PIP) install --quiet -r requirements/fuzz.txt
+	touch $@
+
+fuzz: $(VENV)/.installed-fuzz
+	$(PY) scripts/fuzz_api.py
 
 clean:
 	rm -rf $(VENV) var
