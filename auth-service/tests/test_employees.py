@@ -89,6 +89,7 @@ def test_unknown_employee_is_404_problem(client, admin):
         ({"department_id": "not-a-uuid"}, "department_id"),
         ({"department_id": str(uuid.uuid4())}, "department_id"),
         ({"role": "admin"}, "role"),
+        ({"name": "Ada\x00Lovelace"}, "name"),
     ],
 )
 def test_invalid_employee_is_422_and_nothing_is_created(
@@ -102,6 +103,13 @@ def test_invalid_employee_is_422_and_nothing_is_created(
     assert response.content_type == PROBLEM
     assert field in response.get_json()["errors"]
     assert _count_employees(client, admin) == before
+
+
+def test_a_nul_character_in_a_search_is_422_not_a_database_error(client, admin):
+    response = client.get("/api/employees/?q=ada%00", headers=admin.headers)
+    assert response.status_code == 422
+    assert response.content_type == PROBLEM
+    assert "query.q" in response.get_json()["errors"]
 
 
 def test_duplicate_employee_code_is_409_whatever_the_case(client, admin, department):

@@ -130,6 +130,16 @@ def test_refresh_with_bad_input_is_4xx(client, body):
     assert response.content_type == PROBLEM
 
 
+def test_login_with_a_nul_character_is_422_and_names_the_field(client, requestor):
+    response = client.post(
+        "/api/auth/login-hdms",
+        json={"employee_code": requestor.employee_code + "\x00", "password": requestor.password},
+    )
+    assert response.status_code == 422
+    assert response.content_type == PROBLEM
+    assert response.get_json()["errors"] == {"employee_code": ["Must not contain NUL characters."]}
+
+
 def test_other_login_sessions_survive_one_family_revocation(client, login, requestor):
     laptop = login(requestor.employee_code, requestor.password).get_json()
     phone = login(requestor.employee_code, requestor.password).get_json()

@@ -88,6 +88,7 @@ def test_bad_bodies_are_refused_and_store_nothing(app, user, open_ticket, post, 
         ({"body": "hi", "attachments": [f"k{i}" for i in range(11)]}, 422, "attachments"),
         ({"body": "hi", "client_msg_id": "has spaces"}, 422, "client_msg_id"),
         ({"body": 42}, 422, "body"),
+        ({"body": "hi\x00there"}, 422, "body"),
     ]
     for body, status, field in cases:
         response = client.post(

@@ -166,6 +166,7 @@ def test_bad_frames_get_error_frames_and_store_nothing(pair, ws_connect, client)
         ({"type": "message", "body": "   "}, "invalid"),
         ({"type": "message", "body": "x", "extra": 1}, "invalid"),
         ({"type": "message"}, "invalid"),
+        ({"type": "message", "body": "hi\x00there"}, "invalid"),
         ({"type": "read", "message_id": "nope"}, "invalid"),
     ]
     for frame, code in cases:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import flask_smorest
@@ -22,12 +23,30 @@ SWAGGER_UI_ASSETS = frozenset(
 )
 
 
+NUL_MESSAGE = "Must not contain NUL characters."
+
+
 class Schema(ma.Schema):
-    """Request and response schemas: unknown request fields are refused, order kept."""
+    """Request and response schemas: unknown request fields are refused, order kept, and no
+    text may carry a NUL character."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.pre_load
+    def refuse_nul_characters(self, data: Any, **kwargs: Any) -> Any:
+        """PostgreSQL text cannot hold NUL (it fails the statement), so a NUL anywhere in a
+        body or query string is a 422 on its field here rather than a 500 in the database."""
+        fields = data
+        raw = getattr(data, "data", None)
+        if hasattr(raw, "lists"):  # webargs' view of a query string: every repeated value
+            fields = dict(raw.lists())  # type: ignore[union-attr]
+        if isinstance(fields, Mapping):
+            errors = {str(key): [NUL_MESSAGE] for key in fields if _has_nul(key, fields[key])}
+            if errors:
+                raise ma.ValidationError(errors)
+        return data
 
 
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
@@ -79,6 +98,21 @@ def swagger_ui_asset(filename: str) -> Response:
     if filename not in SWAGGER_UI_ASSETS:
         abort(404)
     return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
+
+
+def _has_nul(*values: Any) -> bool:
+    """Whether any string in ``values`` (looking inside lists and mappings) contains NUL."""
+    for value in values:
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, Mapping):
+            if any(_has_nul(key, item) for key, item in value.items()):
+                return True
+        elif isinstance(value, list | tuple):
+            if _has_nul(*value):
+                return True
+    return False
 
 
 def not_blank(value: str) -> None:

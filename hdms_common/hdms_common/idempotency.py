@@ -27,6 +27,7 @@ from hdms_common.db import UTCDateTime, utcnow
 from hdms_common.errors import Conflict, DomainError, Invalid
 
 HEADER = "Idempotency-Key"
+HEADER_FIELD = f"headers.{HEADER}"
 MAX_KEY_LENGTH = 255
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,11 +71,22 @@ def _check_existing(existing: Any, fingerprint: str) -> Response:
     if existing.request_fingerprint != fingerprint:
         raise Invalid(
             "This Idempotency-Key was used with another request body.",
-            errors={"headers.Idempotency-Key": ["Already used with another body."]},
+            errors={HEADER_FIELD: ["Already used with another body."]},
         )
     if existing.response_status is None:
         raise Conflict("A request with this Idempotency-Key is still in progress.")
     return _replay(existing)
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key, or None without one; 422 when it is not a usable key."""
+    key = request.headers.get(HEADER)
+    if key is not None and (not key.strip() or len(key) > MAX_KEY_LENGTH or not key.isprintable()):
+        raise Invalid(
+            "The Idempotency-Key header is invalid.",
+            errors={HEADER_FIELD: [f"1 to {MAX_KEY_LENGTH} printable characters."]},
+        )
+    return key
 
 
 def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
@@ -90,14 +102,9 @@ def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            key = request.headers.get(HEADER)
+            key = idempotency_key()
             if key is None:
                 return view(*args, **kwargs)
-            if not key.strip() or len(key) > MAX_KEY_LENGTH:
-                raise Invalid(
-                    "The Idempotency-Key header is invalid.",
-                    errors={"headers.Idempotency-Key": [f"1 to {MAX_KEY_LENGTH} characters."]},
-                )
             user_id = current_user().id
             fingerprint = _fingerprint()
             session = db.session

@@ -48,6 +48,8 @@ def test_create_opens_a_new_ticket_with_number_sla_history_and_event(api, cast, 
         ({"attachments": ["../etc/passwd"]}, "attachments"),
         ({"status": "closed"}, "status"),
         ({"requestor_id": str(uuid.uuid4())}, "requestor_id"),
+        ({"description": "Paper\x00jam"}, "description"),
+        ({"category": "hard\x00ware"}, "category"),
     ],
 )
 def test_create_refuses_bad_fields(client, cast, fetch, overrides, field):
@@ -123,6 +125,17 @@ def test_idempotency_key_replays_the_first_response_and_refuses_another_body(cli
     assert theirs.get_json()["id"] != first.get_json()["id"]
 
 
+def test_an_idempotency_key_with_control_characters_is_422_and_creates_nothing(
+    client, cast, fetch
+):
+    body = {"title": "Printer", "description": "Jammed", "department_id": str(cast.department)}
+    headers = {**cast.requestor.headers, "Idempotency-Key": "create\x01printer"}
+    response = client.post("/api/tickets/", json=body, headers=headers)
+    assert response.status_code == 422
+    assert "headers.Idempotency-Key" in response.get_json()["errors"]
+    assert fetch("SELECT count(*) FROM tickets") == [(0,)]
+
+
 # --- read and edit -----------------------------------------------------------------------------
 
 
@@ -167,6 +180,7 @@ def test_requestor_edits_while_new_then_only_triage_may(api, cast, client, snaps
         {"title": " "},
         {"priority": "now"},
         {"assignee_id": str(uuid.uuid4())},
+        {"title": "Printer\x00", "version": 1},
     ],
 )
 def test_patch_refuses_bad_bodies(api, cast, client, snapshot, body):
@@ -264,6 +278,8 @@ def test_list_filters(api, cast, client):
         "created_after=yesterday",
         "sla_status=late",
         "q=%20",
+        "q=printer%00",
+        "category=%00",
         "colour=red",
     ],
 )

@@ -26,9 +26,8 @@ from hdms_common.api import Blueprint
 from hdms_common.app import settings_of
 from hdms_common.auth import auth_required, current_user
 from hdms_common.clients import ServiceClient
-from hdms_common.errors import Invalid, NotFound, PayloadTooLarge
-from hdms_common.idempotency import HEADER as IDEMPOTENCY_HEADER
-from hdms_common.idempotency import MAX_KEY_LENGTH
+from hdms_common.errors import NotFound, PayloadTooLarge
+from hdms_common.idempotency import idempotency_key
 
 blp = Blueprint("files", __name__, url_prefix="/api/files", description="Files and attachments")
 
@@ -81,16 +80,6 @@ def _visible(file_key: str) -> Any:
     )
 
 
-def _idempotency_key() -> str | None:
-    key = request.headers.get(IDEMPOTENCY_HEADER)
-    if key is not None and (not key.strip() or len(key) > MAX_KEY_LENGTH):
-        raise Invalid(
-            "The Idempotency-Key header is invalid.",
-            errors={"headers.Idempotency-Key": [f"1 to {MAX_KEY_LENGTH} characters."]},
-        )
-    return key
-
-
 @blp.route("/upload/")
 class Upload(MethodView):
     @auth_required()
@@ -102,7 +91,7 @@ class Upload(MethodView):
     def post(self) -> Any:
         """Upload a file (multipart: file, purpose, ticket_id), streamed to storage."""
         max_bytes = settings_of(current_app).file_max_bytes
-        key = _idempotency_key()
+        key = idempotency_key()
         length = request.content_length
         if length is not None and length > max_bytes + _MULTIPART_OVERHEAD:
             raise PayloadTooLarge(
