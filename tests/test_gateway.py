@@ -76,12 +76,30 @@ def test_a_callers_request_id_is_kept(gateway_url):
     assert response.json()["request_id"] == "client-chosen-1"
 
 
-def test_unknown_paths_are_problem_json_404(gateway_url):
+@pytest.mark.parametrize("path", ["/admin/secret", "/_gateway/bad-request", "/_gateway/not-found"])
+def test_unknown_paths_are_problem_json_404(gateway_url, path):
     url, _ = gateway_url
-    response = requests.get(f"{url}/admin/secret", timeout=10)
+    response = requests.get(f"{url}{path}", timeout=10)
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.json()["status"] == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "problem"),
+    [
+        ("/api/employees/ab%00cd", 400, "bad-request"),
+        ("/api/employees/?q=" + "a" * 10_000, 414, "uri-too-long"),
+    ],
+)
+def test_what_nginx_refuses_itself_is_problem_json(gateway_url, path, status, problem):
+    url, _ = gateway_url
+    response = requests.get(f"{url}{path}", headers={"Origin": ORIGIN}, timeout=10)
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == f"urn:hdms:problem:{problem}" and body["status"] == status
+    assert body["request_id"] == response.headers["X-Request-ID"]
 
 
 def test_a_service_that_is_down_is_problem_json_503(gateway_url):
