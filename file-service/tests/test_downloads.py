@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+import pytest
+
 from hdms_common.testing.plugin import TestUser
 
 TEXT = b"0123456789abcdefghijklmnopqrstuvwxyz\n" * 100
@@ -61,6 +63,27 @@ def test_range_requests_get_206_and_unsatisfiable_ones_416(
     beyond = download(requestor, key, headers={"Range": f"bytes={len(TEXT) + 10}-"})
     assert beyond.status_code == 416
     assert beyond.content_type == "application/problem+json"
+    assert beyond.headers["Content-Range"] == f"bytes */{len(TEXT)}"
+
+
+@pytest.mark.parametrize("header", ["bytes=abc", "bytes=50-10", "bytes=-0"])
+def test_a_malformed_byte_range_is_416_with_the_length(
+    ready_file: Callable[..., str], download: Callable[..., Any], requestor: TestUser, header: str
+) -> None:
+    key = ready_file(requestor, "report.txt", TEXT)
+    response = download(requestor, key, headers={"Range": header})
+    assert response.status_code == 416
+    assert response.content_type == "application/problem+json"
+    assert response.headers["Content-Range"] == f"bytes */{len(TEXT)}"
+
+
+@pytest.mark.parametrize("header", ["items=0-5", "bytes=0-0,5-6"])
+def test_another_unit_or_several_ranges_get_the_whole_file(
+    ready_file: Callable[..., str], download: Callable[..., Any], requestor: TestUser, header: str
+) -> None:
+    key = ready_file(requestor, "report.txt", TEXT)
+    response = download(requestor, key, headers={"Range": header})
+    assert (response.status_code, response.data) == (200, TEXT)
 
 
 def test_a_non_ascii_name_gets_an_ascii_fallback_and_an_exact_filename_star(

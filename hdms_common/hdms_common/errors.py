@@ -199,6 +199,11 @@ def _handle_domain_error(error: DomainError) -> Response:
     )
 
 
+# Headers werkzeug's own error responses carry that a client needs with the problem body:
+# the methods a 405 allows, the length a 416 had to fit, when to come back after a 429 or 503.
+KEPT_ERROR_HEADERS = ("Allow", "Content-Range", "Retry-After", "WWW-Authenticate")
+
+
 def handle_http_exception(error: HTTPException) -> Response:
     """werkzeug/flask-smorest HTTP errors, including webargs' 422 with nested messages."""
     status = error.code or 500
@@ -218,8 +223,10 @@ def handle_http_exception(error: HTTPException) -> Response:
     if status == 400 and errors and any(k.startswith("json") or k == "_schema" for k in errors):
         detail = "The request body is not valid JSON or not a JSON object."
     headers = dict(data.get("headers") or {}) if isinstance(data, Mapping) else {}
-    if status == 405 and error.get_response().headers.get("Allow"):
-        headers["Allow"] = error.get_response().headers["Allow"]
+    own_headers = error.get_response().headers
+    for name in KEPT_ERROR_HEADERS:
+        if own_headers.get(name) and name not in headers:
+            headers[name] = own_headers[name]
     return problem_response(status, detail=detail, errors=errors, headers=headers)
 
 

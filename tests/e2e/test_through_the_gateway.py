@@ -165,6 +165,14 @@ def test_upload_is_scanned_converted_and_downloaded_through_nginx(stack):
 
     lines = wait_for(download_lines, timeout=10)
     assert all(line.split('"')[2].split()[1] in ("0", "-") for line in lines), lines
+    beyond = requests.get(
+        f"{stack.url}/api/files/{key}/download/",
+        headers={**users["requestor"], "Range": f"bytes={len(png) + 10}-"},
+        timeout=30,
+    )
+    assert beyond.status_code == 416
+    assert beyond.headers["Content-Type"] == "application/problem+json"
+    assert beyond.headers["Content-Range"] == f"bytes */{len(png)}"
     stranger = requests.get(f"{stack.url}/api/files/{key}/", headers=users["assignee"], timeout=10)
     assert stranger.status_code == 404
 

@@ -125,9 +125,7 @@ def test_idempotency_key_replays_the_first_response_and_refuses_another_body(cli
     assert theirs.get_json()["id"] != first.get_json()["id"]
 
 
-def test_an_idempotency_key_with_control_characters_is_422_and_creates_nothing(
-    client, cast, fetch
-):
+def test_an_idempotency_key_with_control_characters_is_422_and_creates_nothing(client, cast, fetch):
     body = {"title": "Printer", "description": "Jammed", "department_id": str(cast.department)}
     headers = {**cast.requestor.headers, "Idempotency-Key": "create\x01printer"}
     response = client.post("/api/tickets/", json=body, headers=headers)

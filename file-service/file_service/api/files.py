@@ -10,6 +10,8 @@ from urllib.parse import quote
 
 from flask import Response, current_app, request, send_file
 from flask.views import MethodView
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.http import parse_range_header
 
 from file_service.extensions import db
 from file_service.multipart import receive_upload
@@ -164,8 +166,29 @@ def content_disposition(filename: str, *, inline: bool) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def _check_range(size: int, *, served_by_nginx: bool) -> None:
+    """Answer a bad Range here, the same in both modes, as problem+json with
+    ``Content-Range: bytes */size``: a bytes range that cannot be parsed or lies beyond the
+    end is a 416. Another unit is ignored (RFC 9110 14.1.1), and so are several ranges when
+    Flask sends the file itself (nginx answers them as multipart/byteranges)."""
+    header = request.headers.get("Range")
+    if header is None:
+        return
+    if not header.strip().lower().startswith("bytes="):
+        request.environ.pop("HTTP_RANGE", None)
+        return
+    parsed = parse_range_header(header)
+    if parsed is not None and len(parsed.ranges) > 1:
+        if not served_by_nginx:
+            request.environ.pop("HTTP_RANGE", None)
+        return
+    if parsed is None or parsed.range_for_length(size) is None:
+        raise RequestedRangeNotSatisfiable(length=size)
+
+
 def _send(storage: Storage, file_key: str, download: Download) -> Response:
     prefix = current_app.extensions["hdms_file_limits"].accel_redirect_prefix
+    _check_range(download.size, served_by_nginx=bool(prefix))
     if prefix:
         # nginx serves the bytes itself (Range, sendfile) from its internal location.
         response = Response(status=200, mimetype=download.content_type)
