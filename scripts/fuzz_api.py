@@ -14,17 +14,15 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-EMBEDDED = ROOT / "scripts" / "embedded.py"
+from embedded_process import start_embedded
+
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 SERVICES = ("auth", "tickets", "chat", "files")
 ROLES = {
@@ -34,48 +32,6 @@ ROLES = {
     "requestor": ("REQ001", "demo-requestor-pass"),
 }
 SERVER_ERROR_LINE = re.compile(r" (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ 5\d\d$")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(var_dir: Path, log_path: Path) -> tuple[subprocess.Popen[str], str]:
-    """The embedded server, its output copied to ``log_path``; returns it and its base URL."""
-    port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "PGBOUNCER_URL", "REDIS_URL")
-    }
-    process = subprocess.Popen(
-        [sys.executable, str(EMBEDDED), "--port", str(port), "--var-dir", str(var_dir)],
-        cwd=var_dir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    log = log_path.open("w")
-    ready = threading.Event()
-
-    def copy() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            log.write(line)
-            log.flush()
-            if "Press Ctrl-C to stop." in line:
-                ready.set()
-        log.close()
-
-    threading.Thread(target=copy, daemon=True).start()
-    if not ready.wait(120):
-        process.kill()
-        raise SystemExit(f"the embedded server did not start; see {log_path}")
-    return process, f"http://127.0.0.1:{port}"
 
 
 def login(base: str, code: str, password: str) -> str:
@@ -132,7 +88,15 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="hdms-fuzz-"))
     log_path = work / "server.log"
-    server, base = (None, args.url.rstrip("/")) if args.url else start_server(work, log_path)
+    server = None
+    if args.url:
+        base = args.url.rstrip("/")
+    else:
+        try:
+            server = start_embedded(work, log_path)
+        except RuntimeError as error:
+            raise SystemExit(str(error)) from None
+        base = server.url
     failed = False
     total = 0
     try:
@@ -154,8 +118,7 @@ def main() -> int:
                     print(output[-4000:])
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
     log = log_path.read_text() if server is not None else ""
     server_errors = [line for line in log.splitlines() if SERVER_ERROR_LINE.search(line)]
     tracebacks = log.count("Traceback (most recent call last)")

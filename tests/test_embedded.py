@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +22,9 @@ from hdms_common.auth import encode_token
 ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED = ROOT / "scripts" / "embedded.py"
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "scripts"))
 from e2e_helpers import Entry  # noqa: E402
+from embedded_process import start_embedded  # noqa: E402
 from scenarios import assignment_notifies_the_assignee, full_life_cycle  # noqa: E402
 
 
@@ -54,39 +55,9 @@ def _request(url, *, method="GET", body=None, token=None):
 def embedded_server(tmp_path_factory):
     """`scripts/embedded.py` as `make run` starts it, on a free port and a fresh ./var."""
     var_dir = tmp_path_factory.mktemp("var")
-    port = _free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "PGBOUNCER_URL", "REDIS_URL")
-    }
-    process = subprocess.Popen(
-        [sys.executable, str(EMBEDDED), "--port", str(port), "--var-dir", str(var_dir)],
-        cwd=var_dir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    output = []
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        output.append(line)
-        if "Press Ctrl-C to stop." in line:
-            break
-    assert "Press Ctrl-C to stop." in "".join(output), "".join(output)
-    # Keep reading its log so that a full pipe never blocks the server.
-    drain = threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True)
-    drain.start()
-    yield f"http://127.0.0.1:{port}", "".join(output), var_dir, process
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
-    drain.join(timeout=5)
-    process.stdout.close()
+    server = start_embedded(var_dir, var_dir / "server.log")
+    yield server.url, server.banner, var_dir, server.process
+    server.stop()
 
 
 def _demo_login(output: str, code: str) -> str:

@@ -60,3 +60,28 @@ def wait_for(check: Any, timeout: float = 20.0, interval: float = 0.3) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError("timed out waiting")
         time.sleep(interval)
+
+
+def open_ticket(stack: Any, users: dict[str, dict[str, str]]) -> Any:
+    """A new IT ticket from the requestor, assigned by the moderator to the assignee."""
+    it = department(stack, users["requestor"], "IT")
+    ticket = ok(
+        requests.post(
+            f"{stack.url}/api/tickets/",
+            headers=users["requestor"],
+            timeout=10,
+            json={"title": "Printer jam", "description": "Third floor.", "department_id": it},
+        ),
+        201,
+    )
+    return ok(
+        requests.post(
+            f"{stack.url}/api/tickets/{ticket['id']}/assign",
+            headers=users["moderator"],
+            json={
+                "assignee_id": me(stack, users["assignee"])["id"],
+                "version": ticket["version"],
+            },
+            timeout=10,
+        )
+    )

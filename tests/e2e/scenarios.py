@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import requests
-from e2e_helpers import DEMO, Entry, department, me, ok, wait_for
+from e2e_helpers import DEMO, Entry, department, me, ok, open_ticket, wait_for
 
 
 def full_life_cycle(entry: Entry) -> None:
@@ -156,25 +156,7 @@ def full_life_cycle(entry: Entry) -> None:
 def assignment_notifies_the_assignee(entry: Entry) -> None:
     """An assignment reaches the assignee's notifications (ticket event -> communication)."""
     users = {role: entry.login(*credentials) for role, credentials in DEMO.items()}
-    it = department(entry, users["requestor"], "IT")
-    assignee_id = me(entry, users["assignee"])["id"]
-    ticket = ok(
-        requests.post(
-            f"{entry.url}/api/tickets/",
-            headers=users["requestor"],
-            timeout=10,
-            json={"title": "VPN drops", "description": "Every ten minutes.", "department_id": it},
-        ),
-        201,
-    )
-    ok(
-        requests.post(
-            f"{entry.url}/api/tickets/{ticket['id']}/assign",
-            headers=users["moderator"],
-            timeout=10,
-            json={"assignee_id": assignee_id, "version": ticket["version"]},
-        )
-    )
+    ticket = open_ticket(entry, users)
 
     def notified():
         items = requests.get(

@@ -12,36 +12,10 @@ import uuid
 
 import requests
 import websocket
-from e2e_helpers import DEMO, ROOT, department, me, ok, wait_for
+from e2e_helpers import DEMO, ROOT, department, ok, open_ticket, wait_for
 from PIL import Image
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-
-
-def _ticket(stack, users, assignee=True):
-    it = department(stack, users["requestor"], "IT")
-    ticket = ok(
-        requests.post(
-            f"{stack.url}/api/tickets/",
-            headers=users["requestor"],
-            timeout=10,
-            json={"title": "Printer jam", "description": "Third floor.", "department_id": it},
-        ),
-        201,
-    )
-    if assignee:
-        ticket = ok(
-            requests.post(
-                f"{stack.url}/api/tickets/{ticket['id']}/assign",
-                headers=users["moderator"],
-                json={
-                    "assignee_id": me(stack, users["assignee"])["id"],
-                    "version": ticket["version"],
-                },
-                timeout=10,
-            )
-        )
-    return ticket
 
 
 def _token(headers):
@@ -65,7 +39,7 @@ def _receive_type(connection, wanted, timeout=10.0):
 
 def test_chat_over_websocket_through_nginx(stack):
     users = {role: stack.login(*credentials) for role, credentials in DEMO.items()}
-    ticket = _ticket(stack, users)
+    ticket = open_ticket(stack, users)
     path = f"/ws/chat/{ticket['id']}/"
 
     def participants_ready():
