@@ -1,0 +1,10 @@
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FlatCompat } from "@eslint/eslintrc";
+
+const compat = new FlatCompat({ baseDirectory: dirname(fileURLToPath(import.meta.url)) });
+
+export default [
+  { ignores: ["node_modules/**", ".next*/**", "out/**", "next-env.d.ts", "src/services/api/schema/**", "test-results/**", "playwright-report/**"] },
+  ...compat.extends("next/core-web-vitals", "next/typescript"),
+];
