@@ -69,7 +69,7 @@ def test_assignment_notifies_the_assignee_and_reassignment_moves_the_role(
     assert participants_of(app, ticket) == {(requestor.id, "requestor"), (second.id, "assignee")}
     [note] = notifications_of(app, first.id)
     assert note.type == "ticket_assigned" and note.ticket_id == ticket
-    assert note.link == f"/tickets/{ticket}"
+    assert note.link == f"/tickets/view?id={ticket}"
     assert [n.type for n in notifications_of(app, second.id)] == ["ticket_assigned"]
     assert notifications_of(app, moderator.id) == []
 
@@ -265,5 +265,69 @@ def test_sla_breach_on_an_unassigned_ticket_notifies_the_department_moderators(
             "due_at": "2026-11-25T09:00:00+00:00",
         },
     )
+    notes = {n.type: n for n in notifications_of(app, moderator.id)}
+    assert set(notes) == {"ticket_created", "sla_breached"}
+    assert "first response" in notes["sla_breached"].body
+
+
+def test_a_new_ticket_notifies_the_department_moderators_but_not_its_requestor(
+    app, events, create_user, create_department, department, token_user
+):
+    moderator = create_user(roles={"moderator": [department]}, department_id=department)
+    elsewhere = create_user(roles={"moderator": [create_department()]})
+    requestor = token_user(roles={"requestor": [department]})
+    ticket = uuid.uuid4()
+
+    events.publish(
+        "ticket.created", ticket_payload(ticket, department=department, requestor=requestor.id)
+    )
+
     [note] = notifications_of(app, moderator.id)
-    assert note.type == "sla_breached" and "first response" in note.body
+    assert note.type == "ticket_created" and note.ticket_id == ticket
+    assert note.title.startswith("New ticket T-")
+    assert notifications_of(app, elsewhere.id) == []
+    assert notifications_of(app, requestor.id) == []
+
+
+def test_each_status_change_tells_the_requestor_and_a_reopen_the_assignee(
+    app, events, department, user
+):
+    requestor, assignee, moderator = user(), user(), user()
+    ticket = uuid.uuid4()
+    base = ticket_payload(
+        ticket, department=department, requestor=requestor.id, assignee=assignee.id
+    )
+    steps = [
+        ("acknowledge", assignee, "ticket_in_progress"),
+        ("postpone", moderator, "ticket_postponed"),
+        ("resume", moderator, "ticket_resumed"),
+        ("resolve", assignee, "ticket_resolved"),
+        ("reopen", requestor, "ticket_reopened"),
+        ("resolve", assignee, "ticket_resolved"),
+        ("close", moderator, "ticket_closed"),
+        ("review", moderator, None),
+    ]
+    for action, actor, _ in steps:
+        events.publish(
+            "ticket.status_changed", {**base, "action": action, "actor_id": str(actor.id)}
+        )
+
+    # The requestor hears of everything but what they did themselves (the reopen).
+    expected = [kind for action, actor, kind in steps if kind and actor != requestor]
+    assert sorted(n.type for n in notifications_of(app, requestor.id)) == sorted(expected)
+    assert [n.type for n in notifications_of(app, assignee.id)] == ["ticket_reopened"]
+
+
+def test_an_approval_outcome_tells_the_requestor_and_the_assignee(app, events, department, user):
+    requestor, assignee, approver = user(), user(), user()
+    ticket = uuid.uuid4()
+    base = ticket_payload(
+        ticket, department=department, requestor=requestor.id, assignee=assignee.id
+    )
+    decided = {**base, "actor_id": str(approver.id), "decision": "approve"}
+    events.publish("approval.decided", {**decided, "outcome": "pending"})
+    events.publish("approval.decided", {**decided, "outcome": "approved"})
+
+    for person in (requestor, assignee):
+        assert [n.type for n in notifications_of(app, person.id)] == ["approval_approved"]
+    assert notifications_of(app, approver.id) == []

@@ -17,6 +17,14 @@ NOTIFICATION_TYPES = (
     "approval_requested",
     "sla_breached",
     "chat_message",
+    "ticket_created",
+    "ticket_in_progress",
+    "ticket_postponed",
+    "ticket_resumed",
+    "ticket_closed",
+    "ticket_reopened",
+    "approval_approved",
+    "approval_declined",
 )
 
 

@@ -15,6 +15,18 @@ from hdms_common.db import DbSession, utcnow
 
 SUB_TICKET_EVENTS = ("sub_ticket.created", "sub_ticket.assigned", "sub_ticket.status_changed")
 
+#: ticket.status_changed by action -> (notification type, the requestor's title, the assignee's
+#: title or "" for none). The one who acted is never notified; actions not listed notify no one.
+STATUS_NOTIFICATIONS: dict[str, tuple[str, str, str]] = {
+    "acknowledge": ("ticket_in_progress", "Work started on your ticket {label}", ""),
+    "postpone": ("ticket_postponed", "Your ticket {label} was postponed", ""),
+    "resume": ("ticket_resumed", "Your ticket {label} was resumed", ""),
+    "reject": ("ticket_rejected", "Your ticket {label} was rejected", ""),
+    "resolve": ("ticket_resolved", "Your ticket {label} was resolved", ""),
+    "close": ("ticket_closed", "Your ticket {label} was closed", ""),
+    "reopen": ("ticket_reopened", "Your ticket {label} was reopened", "{label} was reopened"),
+}
+
 
 @dataclass
 class Applied:
@@ -120,21 +132,37 @@ def apply_ticket_event(
             )
         )
 
-    if event_type == "ticket.assigned":
-        notify(_uuid(payload.get("assignee_id")), "ticket_assigned", f"{label} was assigned to you")
+    requestor = _uuid(payload.get("requestor_id"))
+    assignee = _uuid(payload.get("assignee_id"))
+    if event_type == "ticket.created":
+        moderators = (
+            moderator_ids
+            if moderator_ids is not None
+            else participants.holders_of(session=session, ticket_id=ticket_id, role="moderator")
+        )
+        for moderator in sorted(moderators):
+            notify(moderator, "ticket_created", f"New ticket {label}")
+    elif event_type == "ticket.assigned":
+        notify(assignee, "ticket_assigned", f"{label} was assigned to you")
+        notify(requestor, "ticket_assigned", f"Your ticket {label} was assigned")
     elif event_type == "ticket.status_changed":
-        to_status = payload.get("to_status") or payload.get("status")
+        action = str(payload.get("action") or "")
         reason = str(payload.get("reason") or "")
-        requestor = _uuid(payload.get("requestor_id"))
-        if to_status == "rejected":
-            notify(requestor, "ticket_rejected", f"Your ticket {label} was rejected", reason)
-        elif to_status == "resolved":
-            notify(requestor, "ticket_resolved", f"Your ticket {label} was resolved", reason)
+        rule = STATUS_NOTIFICATIONS.get(action)
+        if rule is not None:
+            kind, requestor_title, assignee_title = rule
+            notify(requestor, kind, requestor_title.format(label=label), reason)
+            if assignee_title:
+                notify(assignee, kind, assignee_title.format(label=label), reason)
+    elif event_type == "approval.decided" and payload.get("outcome") in ("approved", "declined"):
+        outcome = str(payload["outcome"])
+        title = f"The approval on {label} was {outcome}"
+        notify(requestor, f"approval_{outcome}", title)
+        notify(assignee, f"approval_{outcome}", title)
     elif event_type == "ticket.sla_breached":
         kind = "first response" if payload.get("sla_kind") == "first_response" else "resolution"
         title = f"SLA breached on {label}"
         body = f"The {kind} time was due at {payload.get('due_at')}."
-        assignee = _uuid(payload.get("assignee_id"))
         if assignee is not None:
             notify(assignee, "sla_breached", title, body)
         else:

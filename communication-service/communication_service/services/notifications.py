@@ -17,7 +17,8 @@ PREVIEW_LENGTH = 200
 
 
 def ticket_link(ticket_id: uuid.UUID) -> str:
-    return f"/tickets/{ticket_id}"
+    """The ticket's page in the web application (a static export: the id is a query string)."""
+    return f"/tickets/view?id={ticket_id}"
 
 
 def create_notification(
