@@ -64,13 +64,29 @@ def test_non_admins_cannot_write_employees(
         assert response.content_type == PROBLEM
 
 
-def test_requestor_cannot_list_employees_but_can_read_one(client, requestor, admin):
-    assert client.get("/api/employees/", headers=requestor.headers).status_code == 403
+PUBLIC_CARD = {"id", "employee_code", "name", "department_id", "is_active"}
+
+
+def test_a_requestor_sees_public_cards_only_in_the_list_and_one_by_one(client, requestor, admin):
+    listed = client.get(f"/api/employees/?q={admin.employee_code}", headers=requestor.headers)
+    assert listed.status_code == 200
+    [card] = listed.get_json()["items"]
+    assert set(card) == PUBLIC_CARD and card["name"] == admin.name
     one = client.get(f"/api/employees/{admin.id}", headers=requestor.headers)
     assert one.status_code == 200
-    assert one.get_json()["grants"] == [
-        {"role": "admin", "department_id": str(admin.department_id)}
-    ]
+    assert set(one.get_json()) == PUBLIC_CARD
+
+
+def test_admins_and_the_employee_themself_see_email_and_grants(client, requestor, admin):
+    by_admin = client.get(f"/api/employees/{requestor.id}", headers=admin.headers).get_json()
+    by_self = client.get(f"/api/employees/{requestor.id}", headers=requestor.headers).get_json()
+    for body in (by_admin, by_self):
+        assert {"email", "grants", "hdms_roles"} <= set(body)
+        assert [g["role"] for g in body["grants"]] == ["requestor"]
+    listed = client.get(
+        f"/api/employees/?q={requestor.employee_code}", headers=admin.headers
+    ).get_json()
+    assert "grants" in listed["items"][0]
 
 
 def test_unknown_employee_is_404_problem(client, admin):

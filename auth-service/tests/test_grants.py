@@ -71,7 +71,7 @@ def test_only_admins_grant_or_revoke(client, create_user, department, requestor)
         client.delete("/api/hdms/grant-access", json=body, headers=moderator.headers).status_code
         == 403
     )
-    assert client.get(f"/api/employees/{requestor.id}", headers=moderator.headers).get_json()[
+    assert client.get(f"/api/employees/{requestor.id}", headers=requestor.headers).get_json()[
         "hdms_roles"
     ] == ["requestor"]
 

@@ -1,4 +1,4 @@
-"""/api/employees: the employee directory (admin writes; any HDMS user reads one)."""
+"""/api/employees: the employee directory (admin writes; any HDMS user reads public cards)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask.views import MethodView
 from auth_service.extensions import db
 from auth_service.models import IdempotencyKey
 from auth_service.schemas.employees import (
+    PUBLIC_CARD_FIELDS,
     EmployeeCreateSchema,
     EmployeePageSchema,
     EmployeeQueryArgsSchema,
@@ -18,20 +19,32 @@ from auth_service.schemas.employees import (
 )
 from auth_service.services import employees
 from hdms_common.api import Blueprint
-from hdms_common.auth import ADMIN, MODERATOR, auth_required
+from hdms_common.auth import ADMIN, auth_required, current_user
 from hdms_common.idempotency import idempotent
 
 blp = Blueprint("employees", __name__, url_prefix="/api/employees", description="Employees")
 
 
+def _as_seen_by_caller(employee: Any) -> Any:
+    """Admins (and services) and the employee themself see everything; others the card."""
+    caller = current_user()
+    if caller.is_admin or caller.id == employee.id:
+        return employee
+    return {name: getattr(employee, name) for name in PUBLIC_CARD_FIELDS}
+
+
 @blp.route("/")
 class Employees(MethodView):
-    @auth_required(ADMIN, MODERATOR)
+    @auth_required()
     @blp.arguments(EmployeeQueryArgsSchema, location="query")
     @blp.response(200, EmployeePageSchema)
     def get(self, args: dict[str, Any]) -> Any:
-        """List employees (admins; moderators, to find assignees)."""
-        return employees.list_employees(session=db.session, **args)
+        """List employees (public cards; admins see every field): to find and pick people."""
+        page = employees.list_employees(session=db.session, **args)
+        return {
+            "items": [_as_seen_by_caller(e) for e in page.items],
+            "next_cursor": page.next_cursor,
+        }
 
     @idempotent(db, IdempotencyKey)
     @auth_required(ADMIN)
@@ -49,8 +62,10 @@ class EmployeeById(MethodView):
     @auth_required()
     @blp.response(200, EmployeeSchema)
     def get(self, employee_id: uuid.UUID) -> Any:
-        """One employee with their grants (any HDMS user: names and roles are directory data)."""
-        return employees.get_employee(session=db.session, employee_id=employee_id)
+        """One employee (public card; admins and the employee themself see every field)."""
+        return _as_seen_by_caller(
+            employees.get_employee(session=db.session, employee_id=employee_id)
+        )
 
     @auth_required(ADMIN)
     @blp.arguments(EmployeeUpdateSchema)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from hdms_common.api import Schema, no_control_characters, not_blank
+from hdms_common.api import OPTIONAL, Schema, no_control_characters, not_blank
 from hdms_common.auth import HDMS_ROLES
 from hdms_common.pagination import PaginationArgsSchema, page_schema
 
@@ -12,27 +12,32 @@ EMPLOYEE_CODE = ma.validate.Regexp(
 
 
 class GrantSchema(Schema):
-    role = ma.fields.String()
+    """One HDMS role in one department."""
+
+    role = ma.fields.String(metadata={"enum": list(HDMS_ROLES)})
     department_id = ma.fields.UUID()
 
 
+#: What every HDMS user may read of anyone: enough to show and pick people.
+PUBLIC_CARD_FIELDS = ("id", "employee_code", "name", "department_id", "is_active")
+_PRIVATE = {OPTIONAL: True, "description": "Admins and the employee themself only."}
+
+
 class EmployeeSchema(Schema):
+    """An employee: the public card for everyone, the rest for admins and the employee."""
+
     id = ma.fields.UUID(dump_only=True)
     employee_code = ma.fields.String()
     name = ma.fields.String()
-    email = ma.fields.String(allow_none=True)
+    email = ma.fields.String(allow_none=True, metadata=_PRIVATE)
     department_id = ma.fields.UUID(allow_none=True)
     is_active = ma.fields.Boolean()
-    hdms_roles = ma.fields.List(ma.fields.String())
-    grants = ma.fields.Method("dump_grants")
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
-
-    def dump_grants(self, employee: object) -> list[dict[str, str]]:
-        return [
-            {"role": g.role, "department_id": str(g.department_id)}
-            for g in getattr(employee, "grants", [])
-        ]
+    hdms_roles = ma.fields.List(
+        ma.fields.String(metadata={"enum": list(HDMS_ROLES)}), metadata=_PRIVATE
+    )
+    grants = ma.fields.List(ma.fields.Nested(GrantSchema), metadata=_PRIVATE)
+    created_at = ma.fields.DateTime(metadata=_PRIVATE)
+    updated_at = ma.fields.DateTime(metadata=_PRIVATE)
 
 
 class EmployeeCreateSchema(Schema):

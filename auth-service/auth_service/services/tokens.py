@@ -6,8 +6,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+import jwt
 import sqlalchemy as sa
 from flask_jwt_extended import create_access_token, create_refresh_token, decode_token
+from flask_jwt_extended.exceptions import JWTExtendedException
 
 from auth_service.models import Employee, RefreshToken
 from hdms_common.auth import build_claims
@@ -96,6 +98,25 @@ def rotate_refresh_token(
         refresh_lifetime=refresh_lifetime,
         family_id=row.family_id,
     )
+
+
+def revoke_refresh_token(*, session: DbSession, refresh_token: str) -> bool:
+    """Log out: revoke the login (the token's family) of a refresh token we issued.
+
+    An expired token still ends its login; a token that is not ours, not a refresh token or
+    unreadable is ignored. Returns whether a login was found.
+    """
+    try:
+        claims = decode_token(refresh_token, allow_expired=True)
+    except (jwt.PyJWTError, JWTExtendedException):
+        return False
+    if claims.get("type") != "refresh":
+        return False
+    row = session.get(RefreshToken, str(claims.get("jti")))
+    if row is None:
+        return False
+    revoke_family(session=session, family_id=row.family_id)
+    return True
 
 
 def revoke_family(*, session: DbSession, family_id: uuid.UUID) -> None:
