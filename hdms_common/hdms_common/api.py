@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import flask_smorest
 import marshmallow as ma
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import get_fields
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from flask import Flask, Response, abort, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import HTTPException
@@ -49,12 +52,106 @@ class Schema(ma.Schema):
         return data
 
 
+#: Field metadata of a response field that some responses leave out (the others are required).
+OPTIONAL = "hdms_optional"
+
+# Schema classes used to describe responses, and those used to read requests (with every schema
+# they nest). A schema only ever dumped lists all its fields as required in the OpenAPI
+# document, so that generated clients need not treat each field as possibly missing.
+_RESPONSE_SCHEMAS: set[type[ma.Schema]] = set()
+_REQUEST_SCHEMAS: set[type[ma.Schema]] = set()
+
+
+def _schema_class(schema: Any) -> type[ma.Schema] | None:
+    if isinstance(schema, type) and issubclass(schema, ma.Schema):
+        return schema
+    if isinstance(schema, ma.Schema):
+        return type(schema)
+    return None
+
+
+def _nested_schemas(field: ma.fields.Field[Any]) -> Iterator[Any]:
+    if isinstance(field, ma.fields.Nested):
+        yield field.nested
+    elif isinstance(field, ma.fields.List):
+        yield from _nested_schemas(field.inner)
+    elif isinstance(field, ma.fields.Tuple):
+        for inner in field.tuple_fields:
+            yield from _nested_schemas(inner)
+    elif isinstance(field, ma.fields.Dict) and field.value_field is not None:
+        yield from _nested_schemas(field.value_field)
+
+
+def _mark(schema: Any, registry: set[type[ma.Schema]]) -> None:
+    cls = _schema_class(schema)
+    if cls is None or cls in registry:
+        return
+    registry.add(cls)
+    for field in cls._declared_fields.values():
+        for nested in _nested_schemas(field):
+            _mark(nested, registry)
+
+
+def is_response_only(schema: Any) -> bool:
+    """Whether ``schema`` describes responses and never reads a request."""
+    cls = _schema_class(schema)
+    return cls in _RESPONSE_SCHEMAS and cls not in _REQUEST_SCHEMAS
+
+
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
     """One per documented resource."""
+
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        _mark(schema, _REQUEST_SCHEMAS)
+        return super().arguments(schema, *args, **kwargs)
+
+    def response(self, status_code: Any, schema: Any = None, *args: Any, **kwargs: Any) -> Any:
+        _mark(schema, _RESPONSE_SCHEMAS)
+        return super().response(status_code, schema, *args, **kwargs)
+
+    def alt_response(self, status_code: Any, *args: Any, **kwargs: Any) -> Any:
+        _mark(kwargs.get("schema"), _RESPONSE_SCHEMAS)
+        return super().alt_response(status_code, *args, **kwargs)
+
+
+class ResponseAwareConverter(OpenAPIConverter):
+    """Lists every field of a response-only schema as required, except those whose metadata
+    says :data:`OPTIONAL`; a field that may be null is required and nullable.
+
+    A schema whose Meta sets ``openapi_additional_properties`` documents that value (a schema
+    that passes fields on to another for checking, but documents them all).
+    """
+
+    def schema2jsonschema(self, schema: Any) -> dict[str, Any]:
+        jsonschema: dict[str, Any] = super().schema2jsonschema(schema)  # type: ignore[no-untyped-call]
+        documented = getattr(getattr(schema, "Meta", None), "openapi_additional_properties", None)
+        if documented is not None:
+            jsonschema["additionalProperties"] = documented
+        if not is_response_only(schema):
+            return jsonschema
+        fields = {field.data_key or name: field for name, field in get_fields(schema).items()}
+        required = [
+            name
+            for name in jsonschema.get("properties", {})
+            if name in fields
+            and not fields[name].load_only
+            and not fields[name].metadata.get(OPTIONAL)
+        ]
+        if required:
+            jsonschema["required"] = required
+        return jsonschema
+
+
+class ResponseAwareMarshmallowPlugin(MarshmallowPlugin):
+    Converter = ResponseAwareConverter
 
 
 class Api(flask_smorest.Api):  # type: ignore[misc]
     """The service's API: OpenAPI 3 at /api/<prefix>/openapi.json, Swagger UI at /docs."""
+
+    def init_app(self, app: Flask, *, spec_kwargs: dict[str, Any] | None = None) -> None:
+        kwargs = {"marshmallow_plugin": ResponseAwareMarshmallowPlugin(), **(spec_kwargs or {})}
+        super().init_app(app, spec_kwargs=kwargs)
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         return handle_http_exception(error)

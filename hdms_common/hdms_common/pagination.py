@@ -11,10 +11,10 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar
 
 import marshmallow as ma
 import sqlalchemy as sa
@@ -56,6 +56,26 @@ def page_schema(item_schema: type[ma.Schema], name: str | None = None) -> type[m
     )
 
 
+@dataclass(frozen=True)
+class SortKey:
+    """A key of a keyset order that is an SQL expression rather than a column (a rank, say):
+    ``expression`` orders the rows in SQL, ``of_row`` gives the same value from a loaded row."""
+
+    expression: sa.ColumnElement[Any]
+    of_row: Callable[[Any], Any]
+
+
+OrderKey: TypeAlias = InstrumentedAttribute[Any] | SortKey
+
+
+def _expression(key: OrderKey) -> Any:
+    return key.expression if isinstance(key, SortKey) else key
+
+
+def _row_value(row: Any, key: OrderKey) -> Any:
+    return key.of_row(row) if isinstance(key, SortKey) else getattr(row, key.key)
+
+
 def _encode_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -64,8 +84,8 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
-def _decode_value(raw: Any, column: InstrumentedAttribute[Any]) -> Any:
-    python_type = column.type.python_type
+def _decode_value(raw: Any, column: OrderKey) -> Any:
+    python_type = _expression(column).type.python_type
     if python_type is datetime:
         value = datetime.fromisoformat(str(raw))
         if value.tzinfo is None:
@@ -80,17 +100,33 @@ def _decode_value(raw: Any, column: InstrumentedAttribute[Any]) -> Any:
     return python_type(raw)
 
 
-def encode_cursor(values: Sequence[Any]) -> str:
-    raw = json.dumps([_encode_value(v) for v in values], separators=(",", ":"))
+def encode_cursor(values: Sequence[Any], *, order: str | None = None) -> str:
+    """An opaque cursor holding ``values``, and the name of the ``order`` when given."""
+    encoded = [_encode_value(v) for v in values]
+    raw = json.dumps([order, *encoded] if order else encoded, separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, columns: Sequence[InstrumentedAttribute[Any]]) -> list[Any]:
-    """Decode a cursor made by :func:`encode_cursor`; anything else is a 400."""
+def decode_cursor(
+    cursor: str, columns: Sequence[OrderKey], *, order: str | None = None
+) -> list[Any]:
+    """Decode a cursor made by :func:`encode_cursor`; anything else is a 400, and so is a
+    cursor made for another ``order`` than the one asked for now."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != len(columns):
+        if not isinstance(values, list):
+            raise ValueError("wrong shape")
+        if order:
+            if not values or not isinstance(values[0], str):
+                raise ValueError("no order")
+            if values[0] != order:
+                raise BadRequest(
+                    f"The cursor does not belong to the sort order {order}.",
+                    errors={"query.cursor": ["Made for another sort; start without a cursor."]},
+                )
+            values = values[1:]
+        if len(values) != len(columns):
             raise ValueError("wrong shape")
         return [_decode_value(v, c) for v, c in zip(values, columns, strict=True)]
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
@@ -103,27 +139,31 @@ def keyset_page(
     session: DbSession,
     statement: sa.Select[Any],
     *,
-    order_by: Sequence[InstrumentedAttribute[Any]],
+    order_by: Sequence[OrderKey],
     limit: int,
     cursor: str | None,
     descending: bool = True,
+    order: str | None = None,
 ) -> Page[Any]:
     """Run ``statement`` ordered by ``order_by`` (the last column unique) from ``cursor``.
 
-    Reads one row more than asked to know whether a next page exists without a count.
+    Reads one row more than asked to know whether a next page exists without a count. A list
+    that offers several orders names the one used in ``order``: its cursors carry that name,
+    and a cursor of another order is refused (400) rather than read as a wrong position.
     """
+    expressions = [_expression(c) for c in order_by]
     if cursor:
-        values = decode_cursor(cursor, order_by)
-        key = sa.tuple_(*order_by)
+        values = decode_cursor(cursor, order_by, order=order)
+        key = sa.tuple_(*expressions)
         bound = sa.tuple_(
-            *[sa.literal(v, type_=c.type) for v, c in zip(values, order_by, strict=True)]
+            *[sa.literal(v, type_=e.type) for v, e in zip(values, expressions, strict=True)]
         )
         statement = statement.where(key < bound if descending else key > bound)
-    ordering = [c.desc() if descending else c.asc() for c in order_by]
+    ordering = [e.desc() if descending else e.asc() for e in expressions]
     rows = list(session.scalars(statement.order_by(*ordering).limit(limit + 1)))
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor([getattr(last, c.key) for c in order_by])
+        next_cursor = encode_cursor([_row_value(last, c) for c in order_by], order=order)
     return Page(items=rows, next_cursor=next_cursor)

@@ -13,6 +13,7 @@ import psycopg2
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import upgrade
 
 from hdms_common.testing.plugin import TestUser, migrate_database
 
@@ -34,6 +35,27 @@ def app(base_environ: dict[str, str], auth_service_url: str) -> Flask:
     application = create_app(environ=environ)
     migrate_database(application, db)
     return application
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Any, auth_service_url: str, jwt_secret: str) -> Flask:
+    """ticket-service in the embedded mode: SQLite in a throwaway folder, migrated."""
+    from ticket_service import create_app
+
+    app = create_app(
+        environ={
+            "HDMS_ENV": "embedded",
+            "HDMS_VAR_DIR": str(tmp_path),
+            "AUTH_SERVICE_URL": auth_service_url,
+            "JWT_SECRET_KEY": jwt_secret,
+            "LOG_FORMAT": "text",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    with app.app_context():
+        upgrade()
+    return app
 
 
 @pytest.fixture

@@ -4,30 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from flask_migrate import upgrade
-
 from hdms_common.events import embedded_bus
-
-
-@pytest.fixture
-def sqlite_app(tmp_path, auth_service_url, jwt_secret):
-    from ticket_service import create_app
-
-    app = create_app(
-        environ={
-            "HDMS_ENV": "embedded",
-            "HDMS_VAR_DIR": str(tmp_path),
-            "AUTH_SERVICE_URL": auth_service_url,
-            "JWT_SECRET_KEY": jwt_secret,
-            "LOG_FORMAT": "text",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    with app.app_context():
-        upgrade()
-    return app
 
 
 def test_the_whole_life_cycle_runs_on_sqlite(sqlite_app, cast, api_on):

@@ -1,18 +1,28 @@
-"""/api/tickets/{id}/approvals/ and /api/approvals/{id}/decision: approval rounds."""
+"""/api/tickets/{id}/approvals/, /api/approvals/ and /api/approvals/{id}/decision: approval
+rounds."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+import marshmallow as ma
+import sqlalchemy as sa
 from flask.views import MethodView
 
 from hdms_common.api import Blueprint
 from hdms_common.auth import auth_required, current_user
 from ticket_service.api import common
 from ticket_service.extensions import db
+from ticket_service.models import Approval
 from ticket_service.schemas.transitions import RequestApprovalSchema
-from ticket_service.schemas.work import ApprovalListSchema, ApprovalSchema, DecisionCreateSchema
+from ticket_service.schemas.work import (
+    ApprovalListSchema,
+    ApprovalPageSchema,
+    ApprovalQueryArgsSchema,
+    ApprovalSchema,
+    DecisionCreateSchema,
+)
 from ticket_service.services import approvals, tickets
 
 blp = Blueprint("approvals", __name__, url_prefix="/api", description="Approvals")
@@ -49,6 +59,28 @@ class TicketApprovals(MethodView):
         )
         db.session.commit()
         return approval
+
+
+@blp.route("/approvals/")
+class Approvals(MethodView):
+    @auth_required()
+    @blp.arguments(ApprovalQueryArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, ApprovalPageSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """The approval rounds naming you as an approver (admins: all), newest first, each
+        with its ticket's number, title, priority and status; ?pending=true: awaiting you."""
+        page = approvals.list_rounds_for_approver(session=db.session, actor=current_user(), **args)
+        return {
+            "items": [
+                {**_columns(approval), "decisions": approval.decisions, "ticket": ticket}
+                for approval, ticket in page.items
+            ],
+            "next_cursor": page.next_cursor,
+        }
+
+
+def _columns(approval: Approval) -> dict[str, Any]:
+    return {c.key: getattr(approval, c.key) for c in sa.inspect(Approval).column_attrs}
 
 
 @blp.route("/approvals/<uuid:approval_id>/decision")

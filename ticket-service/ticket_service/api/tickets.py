@@ -41,7 +41,7 @@ class Tickets(MethodView):
     @blp.arguments(TicketQueryArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, TicketPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
-        """List the tickets you may see, newest first (filters, full-text q, keyset cursor)."""
+        """List the tickets you may see (filters, full-text q, sort, keyset cursor)."""
         page = tickets.list_tickets(session=db.session, actor=current_user(), **args)
         return {"items": [common.present(t) for t in page.items], "next_cursor": page.next_cursor}
 

@@ -4,12 +4,15 @@ from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
+from apispec import APISpec
+from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from webargs.fields import DelimitedList
 
 from hdms_common.api import Schema, no_control_characters, not_blank
 from hdms_common.pagination import PaginationArgsSchema, page_schema
-from ticket_service.fsm import Status
-from ticket_service.models.tickets import PRIORITIES, SLA_STATUSES
+from ticket_service.fsm import TRANSITIONS, Status, public_actions
+from ticket_service.models.tickets import PRIORITIES, SLA_STATUSES, STATUSES
+from ticket_service.services.tickets import DEFAULT_SORT, SORTS
 
 Validators = list[Callable[[Any], Any]]
 TITLE: Validators = [ma.validate.Length(1, 200), not_blank, no_control_characters]
@@ -33,12 +36,12 @@ class TicketSchema(Schema):
     department_id = ma.fields.UUID()
     requestor_id = ma.fields.UUID()
     assignee_id = ma.fields.UUID(allow_none=True)
-    priority = ma.fields.String()
+    priority = ma.fields.String(metadata={"enum": list(PRIORITIES)})
     category = ma.fields.String()
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": list(STATUSES)})
     version = ma.fields.Integer()
     progress = ma.fields.Integer()
-    postponed_from = ma.fields.String(allow_none=True)
+    postponed_from = ma.fields.String(allow_none=True, metadata={"enum": list(STATUSES)})
     resume_at = ma.fields.DateTime(allow_none=True)
     acknowledged_at = ma.fields.DateTime(allow_none=True)
     resolved_at = ma.fields.DateTime(allow_none=True)
@@ -48,10 +51,19 @@ class TicketSchema(Schema):
     resolution_due_at = ma.fields.DateTime()
     first_response_breached_at = ma.fields.DateTime(allow_none=True)
     resolution_breached_at = ma.fields.DateTime(allow_none=True)
-    sla_status = ma.fields.String()
-    sla_clock = ma.fields.String(allow_none=True)
+    sla_status = ma.fields.String(metadata={"enum": list(SLA_STATUSES)})
+    sla_clock = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "enum": ["first_response", "resolution"],
+            "description": "The SLA clock running now; null when none runs.",
+        },
+    )
     attachments = ma.fields.List(ma.fields.Nested(AttachmentSchema))
-    allowed_actions = ma.fields.List(ma.fields.String())
+    allowed_actions = ma.fields.List(
+        ma.fields.String(metadata={"enum": public_actions()}),
+        metadata={"description": "The actions you may try now (POST .../status)."},
+    )
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 
@@ -96,20 +108,92 @@ class TicketQueryArgsSchema(PaginationArgsSchema):
     q = ma.fields.String(validate=[ma.validate.Length(1, 200), not_blank])
     created_after = ma.fields.AwareDateTime()
     created_before = ma.fields.AwareDateTime()
+    sort = ma.fields.String(
+        load_default=DEFAULT_SORT,
+        validate=ma.validate.OneOf(list(SORTS)),
+        metadata={
+            "description": "-created_at: newest first (default); created_at: oldest first; "
+            "due_at: resolution due soonest first; -priority: critical first, then newest. "
+            "A cursor only continues the sort it was made with."
+        },
+    )
 
 
 class DeleteArgsSchema(Schema):
     version = ma.fields.Integer(validate=ma.validate.Range(min=1))
 
 
-class StatusChangeSchema(Schema):
-    """{action, version, ...the action's payload}; the payload is checked per action."""
+class PassThrough(ma.fields.Raw):
+    """A field documented here but read unchanged: another schema checks it afterwards."""
 
+    def deserialize(
+        self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any
+    ) -> Any:
+        return value
+
+
+# Only the basic shape of a payload field is documented when actions constrain it differently.
+_SHARED_KEYS = ("type", "format", "items", "enum")
+
+
+def _payload_fields() -> dict[str, ma.fields.Field[Any]]:
+    """Every payload field of every public action, optional, saying which actions use it."""
+    spec = APISpec(title="payloads", version="1", openapi_version="3.0.3")
+    converter = OpenAPIConverter("3.0.3", None, spec)
+    shapes: dict[str, list[dict[str, Any]]] = {}
+    required: dict[str, list[str]] = {}
+    optional: dict[str, list[str]] = {}
+    for transition in TRANSITIONS.values():
+        if not transition.public:
+            continue
+        for name, field in transition.payload._declared_fields.items():
+            if name == "version":
+                continue
+            shapes.setdefault(name, []).append(converter.field2property(field))
+            users = required if field.required else optional
+            users.setdefault(name, []).append(str(transition.action))
+    fields: dict[str, ma.fields.Field[Any]] = {}
+    for name, properties in shapes.items():
+        shape = properties[0]
+        if any(p != shape for p in properties):
+            shape = {k: v for k, v in shape.items() if k in _SHARED_KEYS}
+        shape.pop("default", None)
+        said = []
+        if name in required:
+            said.append(f"Required by {', '.join(required[name])}")
+        if name in optional:
+            said.append(f"optional for {', '.join(optional[name])}")
+        description = "; ".join(said) + ". Any other action refuses it."
+        description = description[0].upper() + description[1:]
+        fields[name] = PassThrough(metadata={**shape, "description": description})
+    return fields
+
+
+class _StatusChangeBase(Schema):
     class Meta:
         unknown = ma.INCLUDE
+        # Every field an action accepts is documented; the action's schema refuses the rest.
+        openapi_additional_properties = False
 
-    action = ma.fields.String(required=True)
-    version = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    action = ma.fields.String(
+        required=True,
+        metadata={"enum": public_actions(), "description": "The life-cycle action (see /fsm)."},
+    )
+    version = ma.fields.Integer(
+        validate=ma.validate.Range(min=1),
+        metadata={"description": "The ticket version the change is based on (or If-Match)."},
+    )
+
+
+StatusChangeSchema = type(
+    "StatusChangeSchema",
+    (_StatusChangeBase,),
+    {
+        "__doc__": "{action, version, ...the action's payload}; the payload is checked per "
+        "action (unknown fields are refused by the action's own schema).",
+        **_payload_fields(),
+    },
+)
 
 
 class SlaOverrideSchema(Schema):

@@ -7,8 +7,14 @@ from typing import Any
 import marshmallow as ma
 
 from hdms_common.api import Schema, not_blank
-from ticket_service.fsm import SubTicketAction
+from hdms_common.pagination import PaginationArgsSchema, page_schema
+from ticket_service.fsm import SubTicketAction, SubTicketStatus
+from ticket_service.models.tickets import PRIORITIES, STATUSES
 from ticket_service.schemas.tickets import DESCRIPTION, TITLE
+
+APPROVAL_MODES = ["all", "any"]
+APPROVAL_STATUSES = ["pending", "approved", "declined", "cancelled"]
+DECISIONS = ["approve", "decline"]
 
 VERSION = ma.fields.Integer(validate=ma.validate.Range(min=1))
 
@@ -20,7 +26,7 @@ class SubTicketSchema(Schema):
     description = ma.fields.String()
     department_id = ma.fields.UUID()
     assignee_id = ma.fields.UUID(allow_none=True)
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": [str(s) for s in SubTicketStatus]})
     version = ma.fields.Integer()
     created_by = ma.fields.UUID()
     created_at = ma.fields.DateTime()
@@ -60,7 +66,7 @@ class SubTicketListSchema(Schema):
 
 class DecisionSchema(Schema):
     approver_id = ma.fields.UUID()
-    decision = ma.fields.String()
+    decision = ma.fields.String(metadata={"enum": DECISIONS})
     comment = ma.fields.String()
     created_at = ma.fields.DateTime()
 
@@ -68,9 +74,9 @@ class DecisionSchema(Schema):
 class ApprovalSchema(Schema):
     id = ma.fields.UUID()
     ticket_id = ma.fields.UUID()
-    mode = ma.fields.String()
+    mode = ma.fields.String(metadata={"enum": APPROVAL_MODES})
     approver_ids = ma.fields.List(ma.fields.UUID())
-    status = ma.fields.String()
+    status = ma.fields.String(metadata={"enum": APPROVAL_STATUSES})
     note = ma.fields.String()
     requested_by = ma.fields.UUID()
     decided_at = ma.fields.DateTime(allow_none=True)
@@ -82,8 +88,34 @@ class ApprovalListSchema(Schema):
     items = ma.fields.List(ma.fields.Nested(ApprovalSchema))
 
 
+class ApprovalTicketSchema(Schema):
+    """What a list of rounds shows of each round's ticket."""
+
+    id = ma.fields.UUID()
+    number = ma.fields.String()
+    title = ma.fields.String()
+    priority = ma.fields.String(metadata={"enum": list(PRIORITIES)})
+    status = ma.fields.String(metadata={"enum": list(STATUSES)})
+
+
+class ApprovalWithTicketSchema(ApprovalSchema):
+    ticket = ma.fields.Nested(ApprovalTicketSchema)
+
+
+class ApprovalQueryArgsSchema(PaginationArgsSchema):
+    pending = ma.fields.Boolean(
+        metadata={
+            "description": "true: the pending rounds you have not decided yet; false: the "
+            "others (decided by you, or ended)."
+        }
+    )
+
+
+ApprovalPageSchema = page_schema(ApprovalWithTicketSchema, "ApprovalPageSchema")
+
+
 class DecisionCreateSchema(Schema):
-    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["approve", "decline"]))
+    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(DECISIONS))
     comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
 
     @ma.validates_schema

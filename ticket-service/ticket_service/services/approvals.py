@@ -17,12 +17,17 @@ import sqlalchemy as sa
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import Conflict, Forbidden, NotFound
+from hdms_common.pagination import Page, keyset_page
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Approval, ApprovalDecision, Ticket
 from ticket_service.services.audit import append_audit
 from ticket_service.services.events import record_event
-from ticket_service.services.visibility import get_visible_ticket, visible_condition
+from ticket_service.services.visibility import (
+    get_visible_ticket,
+    json_list_contains,
+    visible_condition,
+)
 
 
 def request_approval(
@@ -88,6 +93,47 @@ def list_approvals(
         session.scalars(
             sa.select(Approval).where(Approval.ticket_id == ticket_id).order_by(Approval.created_at)
         )
+    )
+
+
+def list_rounds_for_approver(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    limit: int,
+    cursor: str | None = None,
+    pending: bool | None = None,
+) -> Page[tuple[Approval, Ticket]]:
+    """The rounds naming ``actor`` as an approver (admins: every round), newest first, each
+    with its ticket; ``pending`` True keeps the rounds still waiting for the actor's decision,
+    False the others (decided by them, or ended)."""
+    statement = (
+        sa.select(Approval)
+        .join(Ticket, Ticket.id == Approval.ticket_id)
+        .where(Ticket.deleted_at.is_(None))
+    )
+    if not actor.is_admin:
+        statement = statement.where(json_list_contains(Approval.approver_ids, actor.id))
+    if pending is not None:
+        decided = (
+            sa.select(ApprovalDecision.id)
+            .where(
+                ApprovalDecision.approval_id == Approval.id,
+                ApprovalDecision.approver_id == actor.id,
+            )
+            .correlate(Approval)
+            .exists()
+        )
+        waiting = sa.and_(Approval.status == "pending", ~decided)
+        statement = statement.where(waiting if pending else ~waiting)
+    page = keyset_page(
+        session, statement, order_by=[Approval.created_at, Approval.id], limit=limit, cursor=cursor
+    )
+    ids = {approval.ticket_id for approval in page.items}
+    tickets = {t.id: t for t in session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids)))}
+    return Page(
+        items=[(approval, tickets[approval.ticket_id]) for approval in page.items],
+        next_cursor=page.next_cursor,
     )
 
 

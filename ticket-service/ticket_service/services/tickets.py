@@ -15,12 +15,12 @@ import sqlalchemy as sa
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import Conflict, Forbidden, Invalid, StaleVersion
-from hdms_common.pagination import Page, keyset_page
+from hdms_common.pagination import OrderKey, Page, SortKey, keyset_page
 from ticket_service.config import TicketPolicy
 from ticket_service.fsm import TERMINAL, Status, allowed_actions, roles_of
 from ticket_service.fsm import Role as TicketRole
 from ticket_service.models import Ticket
-from ticket_service.models.tickets import SEARCH_DOCUMENT
+from ticket_service.models.tickets import PRIORITIES, SEARCH_DOCUMENT
 from ticket_service.services import sla
 from ticket_service.services.audit import append_audit
 from ticket_service.services.events import record_event
@@ -28,6 +28,24 @@ from ticket_service.services.visibility import get_visible_ticket, visible_condi
 
 NUMBER_PREFIX = "HD-"
 EDITABLE_FIELDS = ("title", "description", "priority", "category")
+
+#: low 0 ... critical 3: sorts by urgency, which the names do not.
+PRIORITY_RANK = {name: rank for rank, name in enumerate(PRIORITIES)}
+PRIORITY_RANK_SQL = sa.case(PRIORITY_RANK, value=Ticket.priority, else_=-1)
+
+
+def _priority_rank(ticket: Ticket) -> int:
+    return PRIORITY_RANK.get(ticket.priority, -1)
+
+
+#: The list's sort orders: the keyset (ending with the unique id) and its direction.
+SORTS: dict[str, tuple[list[OrderKey], bool]] = {
+    "-created_at": ([Ticket.created_at, Ticket.id], True),
+    "created_at": ([Ticket.created_at, Ticket.id], False),
+    "due_at": ([Ticket.resolution_due_at, Ticket.id], False),
+    "-priority": ([SortKey(PRIORITY_RANK_SQL, _priority_rank), Ticket.created_at, Ticket.id], True),
+}
+DEFAULT_SORT = "-created_at"
 
 
 def next_ticket_number(session: DbSession) -> str:
@@ -162,8 +180,11 @@ def list_tickets(
     q: str | None = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
+    sort: str = DEFAULT_SORT,
 ) -> Page[Ticket]:
-    """The tickets ``actor`` may see, newest first, filtered, one keyset page at a time."""
+    """The tickets ``actor`` may see, filtered, one keyset page at a time, in the ``sort``
+    order: newest first (default), oldest first, resolution due soonest first, or most urgent
+    priority first then newest."""
     statement = sa.select(Ticket).where(visible_condition(actor))
     if status:
         statement = statement.where(Ticket.status.in_(status))
@@ -183,8 +204,15 @@ def list_tickets(
         statement = statement.where(Ticket.created_at < created_before)
     if q:
         statement = statement.where(_search(session, q))
+    order_by, descending = SORTS[sort]
     return keyset_page(
-        session, statement, order_by=[Ticket.created_at, Ticket.id], limit=limit, cursor=cursor
+        session,
+        statement,
+        order_by=order_by,
+        limit=limit,
+        cursor=cursor,
+        descending=descending,
+        order=sort,
     )
 
 

@@ -45,7 +45,7 @@ def visible_condition(actor: CurrentUser) -> sa.ColumnElement[bool]:
     )
     approver_of = (
         sa.select(Approval.id)
-        .where(Approval.ticket_id == Ticket.id, _json_contains(Approval.approver_ids, actor.id))
+        .where(Approval.ticket_id == Ticket.id, json_list_contains(Approval.approver_ids, actor.id))
         .correlate(Ticket)
         .exists()
     )
@@ -61,7 +61,8 @@ def visible_condition(actor: CurrentUser) -> sa.ColumnElement[bool]:
     return sa.and_(alive, sa.or_(*clauses))
 
 
-def _json_contains(column: Any, value: uuid.UUID) -> sa.ColumnElement[bool]:
+def json_list_contains(column: Any, value: uuid.UUID) -> sa.ColumnElement[bool]:
+    """Whether the JSON list ``column`` holds ``value`` (a UUID)."""
     # A text match on the JSON list works on both databases: a UUID never overlaps another.
     return sa.cast(column, sa.Text).contains(str(value))
 
