@@ -18,9 +18,15 @@ export default function config(phase: string): NextConfig {
       ...common,
       // A folder of its own lets several development servers run side by side.
       distDir: process.env.NEXT_DIST_DIR ?? ".next",
+      // The API's paths end in a slash (/api/tickets/); without this the dev server would
+      // redirect them to the slash-less path, which the gateway redirects back cross-origin.
+      skipTrailingSlashRedirect: true,
       async rewrites() {
         return [
+          // :path* drops a trailing slash; keep it, or the gateway answers with a redirect.
+          { source: "/api/:path*/", destination: `${gateway}/api/:path*/` },
           { source: "/api/:path*", destination: `${gateway}/api/:path*` },
+          { source: "/ws/:path*/", destination: `${gateway}/ws/:path*/` },
           { source: "/ws/:path*", destination: `${gateway}/ws/:path*` },
         ];
       },

@@ -44,7 +44,7 @@ export function SignInRoot() {
       <div className="w-full max-w-sm rounded-lg border border-border bg-surface p-6 shadow-sm">
         <h1 className="text-2xl font-semibold">Sign in to HDMS</h1>
         <p className="mt-1 text-sm text-muted-foreground">Use your employee code and password.</p>
-        <form className="mt-6 flex flex-col gap-4" noValidate onSubmit={form.handleSubmit(onSubmit)}>
+        <form method="post" className="mt-6 flex flex-col gap-4" noValidate onSubmit={form.handleSubmit(onSubmit)}>
           <FormError message={errors.root?.server?.message} />
           <Field label="Employee code" error={errors.employee_code?.message}>
             <Input autoComplete="username" autoFocus {...form.register("employee_code")} />

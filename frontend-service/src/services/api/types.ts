@@ -12,9 +12,12 @@ type FileSchemas = FileComponents["schemas"];
 export type Employee = AuthSchemas["Employee"];
 export type EmployeeCreate = AuthSchemas["EmployeeCreate"];
 export type EmployeeUpdate = AuthSchemas["EmployeeUpdate"];
+export type EmployeePage = AuthSchemas["EmployeePage"];
 export type Department = AuthSchemas["Department"];
 export type DepartmentCreate = AuthSchemas["DepartmentCreate"];
+export type DepartmentUpdate = AuthSchemas["DepartmentUpdate"];
 export type GrantAccess = AuthSchemas["GrantAccess"];
+export type Grant = AuthSchemas["Grant"];
 export type LoginResponse = AuthSchemas["LoginResponse"];
 
 export type Ticket = TicketSchemas["Ticket"];
@@ -27,6 +30,9 @@ export type SubTicket = TicketSchemas["SubTicket"];
 export type SubTicketCreate = TicketSchemas["SubTicketCreate"];
 export type Approval = TicketSchemas["Approval"];
 export type RequestApproval = TicketSchemas["RequestApproval"];
+export type DecisionCreate = TicketSchemas["DecisionCreate"];
+export type ApprovalWithTicket = TicketSchemas["ApprovalWithTicket"];
+export type ApprovalPage = TicketSchemas["ApprovalPage"];
 export type TicketAttachment = TicketSchemas["Attachment"];
 
 export type ChatMessage = ChatSchemas["Message"];

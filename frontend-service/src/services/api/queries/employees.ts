@@ -18,12 +18,15 @@ export const employeeKeys = {
   all: ["employees"] as const,
   lists: () => [...employeeKeys.all, "list"] as const,
   list: (filters: EmployeeFilters) => [...employeeKeys.lists(), filters] as const,
+  /** The keyset-paged ("load more") form of a list, kept apart from the one-page form. */
+  pages: (filters: EmployeeFilters) => [...employeeKeys.lists(), "pages", filters] as const,
   detail: (id: string) => [...employeeKeys.all, "detail", id] as const,
 };
 
 export const departmentKeys = {
   all: ["departments"] as const,
-  list: (includeInactive = false) => [...departmentKeys.all, "list", { includeInactive }] as const,
+  lists: () => [...departmentKeys.all, "list"] as const,
+  list: (includeInactive = false) => [...departmentKeys.lists(), { includeInactive }] as const,
   detail: (id: string) => [...departmentKeys.all, "detail", id] as const,
 };
 

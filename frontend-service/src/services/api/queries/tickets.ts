@@ -5,7 +5,7 @@
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { api, unwrap } from "../client";
-import type { Ticket, TicketCreate, TicketPage } from "../types";
+import type { Ticket, TicketAttachment, TicketCreate, TicketPage } from "../types";
 
 /** The list filters of GET /api/tickets/ (all optional; strings as in the URL). */
 export type TicketFilters = {
@@ -34,12 +34,22 @@ export const ticketKeys = {
   fsm: () => [...ticketKeys.all, "fsm"] as const,
 };
 
-function listQuery(filters: TicketFilters, cursor?: string) {
-  // Empty strings and empty lists are "no filter", never sent.
-  const query = Object.fromEntries(
-    Object.entries({ ...filters, cursor }).filter(([, v]) => v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0)),
-  );
-  return query as never;
+/**
+ * The query string of one list page. Empty strings and empty lists are "no filter", never sent;
+ * lists go comma-separated (`status=new,assigned`), the form the API's list filters parse
+ * (a repeated parameter would only count once).
+ */
+export function listQuery(filters: TicketFilters, cursor?: string): Record<string, string | number> {
+  const query: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries({ ...filters, cursor })) {
+    if (value === undefined || value === "") continue;
+    if (Array.isArray(value)) {
+      if (value.length) query[key] = value.join(",");
+    } else {
+      query[key] = value;
+    }
+  }
+  return query;
 }
 
 export const ticketQueries = {
@@ -52,7 +62,7 @@ export const ticketQueries = {
     infiniteQueryOptions({
       queryKey: ticketKeys.list(filters),
       queryFn: ({ pageParam }) =>
-        unwrap(api.GET("/api/tickets/", { params: { query: listQuery(filters, pageParam) } })) as Promise<TicketPage>,
+        unwrap(api.GET("/api/tickets/", { params: { query: listQuery(filters, pageParam) as never } })) as Promise<TicketPage>,
       initialPageParam: undefined as string | undefined,
       getNextPageParam: (page) => page.next_cursor ?? undefined,
     }),
@@ -63,8 +73,8 @@ export function useTicket(id: string) {
 }
 
 /** A keyset-paged list: "load more" fetches the next page with next_cursor. */
-export function useTicketList(filters: TicketFilters) {
-  return useInfiniteQuery(ticketQueries.list(filters));
+export function useTicketList(filters: TicketFilters, enabled = true) {
+  return useInfiniteQuery({ ...ticketQueries.list(filters), enabled });
 }
 
 /** Puts a ticket the server returned into the cache and marks every list stale. */
@@ -83,5 +93,37 @@ export function useCreateTicket() {
     mutationFn: ({ body, idempotencyKey }: { body: TicketCreate; idempotencyKey: string }) =>
       unwrap(api.POST("/api/tickets/", { body, headers: { "Idempotency-Key": idempotencyKey } })) as Promise<Ticket>,
     onSuccess: store,
+  });
+}
+
+export const ticketAttachmentQueries = {
+  list: (ticketId: string) =>
+    queryOptions({
+      queryKey: ticketKeys.attachments(ticketId),
+      queryFn: async () => {
+        const page = await unwrap(api.GET("/api/tickets/{ticket_id}/attachments/", { params: { path: { ticket_id: ticketId } } }));
+        return (page.items ?? []) as TicketAttachment[];
+      },
+    }),
+};
+
+/** The files attached to a ticket. */
+export function useTicketAttachments(ticketId: string) {
+  return useQuery({ ...ticketAttachmentQueries.list(ticketId), enabled: Boolean(ticketId) });
+}
+
+/** Attaches an uploaded file (by file_key) to a ticket; the server answers with the ticket. */
+export function useAttachFile(ticketId: string) {
+  const store = useStoreTicket();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (fileKey: string) =>
+      unwrap(
+        api.POST("/api/tickets/{ticket_id}/attachments/", { params: { path: { ticket_id: ticketId } }, body: { file_key: fileKey } }),
+      ) as Promise<Ticket>,
+    onSuccess: (ticket) => {
+      store(ticket);
+      void queryClient.invalidateQueries({ queryKey: ticketKeys.attachments(ticketId) });
+    },
   });
 }

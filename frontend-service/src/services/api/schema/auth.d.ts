@@ -14,7 +14,10 @@ export type paths = {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `cookie`: leave the refresh token out of the body (it is in the cookie). */
+                    "X-HDMS-Session"?: "cookie";
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -27,6 +30,8 @@ export type paths = {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description hdms_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/api/auth; Max-Age=<refresh lifetime>; Secure over https */
+                        "Set-Cookie"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -48,6 +53,49 @@ export type paths = {
                     };
                     content?: never;
                 };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a login: revoke the refresh token (body, else the hdms_refresh cookie) with the
+         *     tokens rotated from it, and clear the cookie. Unknown or expired tokens are fine. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["Logout"];
+                };
+            };
+            responses: {
+                /** @description The refresh token's login is revoked and the cookie cleared */
+                204: {
+                    headers: {
+                        /** @description hdms_refresh=; Max-Age=0; Path=/api/auth (the cookie is cleared) */
+                        "Set-Cookie"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -103,15 +151,19 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Exchange a refresh token for a new pair; each refresh token works once. */
+        /** Exchange a refresh token (body, else the hdms_refresh cookie) for a new pair; each
+         *     refresh token works once. */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description `cookie`: leave the refresh token out of the body (it is in the cookie). */
+                    "X-HDMS-Session"?: "cookie";
+                };
                 path?: never;
                 cookie?: never;
             };
-            requestBody: {
+            requestBody?: {
                 content: {
                     "application/json": components["schemas"]["Refresh"];
                 };
@@ -120,6 +172,8 @@ export type paths = {
                 /** @description OK */
                 200: {
                     headers: {
+                        /** @description hdms_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/api/auth; Max-Age=<refresh lifetime>; Secure over https */
+                        "Set-Cookie"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -308,7 +362,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List employees (admins; moderators, to find assignees). */
+        /** List employees (public cards; admins see every field): to find and pick people. */
         get: {
             parameters: {
                 query?: {
@@ -382,7 +436,7 @@ export type paths = {
             };
             cookie?: never;
         };
-        /** One employee with their grants (any HDMS user: names and roles are directory data). */
+        /** One employee (public card; admins and the employee themself see every field). */
         get: {
             parameters: {
                 query?: never;
@@ -536,16 +590,16 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         Department: {
-            code?: string;
+            code: string;
             /** Format: date-time */
-            created_at?: string;
-            description?: string;
+            created_at: string;
+            description: string;
             /** Format: uuid */
-            readonly id?: string;
-            is_active?: boolean;
-            name?: string;
+            readonly id: string;
+            is_active: boolean;
+            name: string;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
         };
         DepartmentCreate: {
             code: string;
@@ -554,8 +608,8 @@ export type components = {
             name: string;
         };
         DepartmentPage: {
-            items?: components["schemas"]["Department"][];
-            next_cursor?: string | null;
+            items: components["schemas"]["Department"][];
+            next_cursor: string | null;
         };
         DepartmentUpdate: {
             description?: string;
@@ -563,19 +617,28 @@ export type components = {
             name?: string;
         };
         Employee: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Admins and the employee themself only.
+             */
             created_at?: string;
             /** Format: uuid */
-            department_id?: string | null;
+            department_id: string | null;
+            /** @description Admins and the employee themself only. */
             email?: string | null;
-            employee_code?: string;
-            readonly grants?: unknown;
-            hdms_roles?: string[];
+            employee_code: string;
+            /** @description Admins and the employee themself only. */
+            grants?: components["schemas"]["Grant"][];
+            /** @description Admins and the employee themself only. */
+            hdms_roles?: ("requestor" | "moderator" | "assignee" | "admin")[];
             /** Format: uuid */
-            readonly id?: string;
-            is_active?: boolean;
-            name?: string;
-            /** Format: date-time */
+            readonly id: string;
+            is_active: boolean;
+            name: string;
+            /**
+             * Format: date-time
+             * @description Admins and the employee themself only.
+             */
             updated_at?: string;
         };
         EmployeeCreate: {
@@ -596,8 +659,8 @@ export type components = {
             password: string;
         };
         EmployeePage: {
-            items?: components["schemas"]["Employee"][];
-            next_cursor?: string | null;
+            items: components["schemas"]["Employee"][];
+            next_cursor: string | null;
         };
         EmployeeUpdate: {
             /** Format: uuid */
@@ -607,6 +670,12 @@ export type components = {
             is_active?: boolean;
             name?: string;
             password?: string;
+        };
+        Grant: {
+            /** Format: uuid */
+            department_id: string;
+            /** @enum {string} */
+            role: "requestor" | "moderator" | "assignee" | "admin";
         };
         GrantAccess: {
             department_ids: string[];
@@ -619,9 +688,14 @@ export type components = {
             password: string;
         };
         LoginResponse: {
-            access?: string;
+            access: string;
+            /** @description Left out when the request says X-HDMS-Session: cookie (the token is then only in the hdms_refresh cookie). */
             refresh?: string;
-            user?: components["schemas"]["Employee"];
+            user: components["schemas"]["Employee"];
+        };
+        Logout: {
+            /** @description The refresh token to revoke; without it the hdms_refresh cookie. */
+            refresh?: string;
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -650,10 +724,12 @@ export type components = {
             type?: string;
         };
         Refresh: {
-            refresh: string;
+            /** @description The refresh token; without it the hdms_refresh cookie is used. */
+            refresh?: string;
         };
         TokenPair: {
-            access?: string;
+            access: string;
+            /** @description Left out when the request says X-HDMS-Session: cookie (the token is then only in the hdms_refresh cookie). */
             refresh?: string;
         };
     };

@@ -288,23 +288,23 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         Message: {
-            attachments?: string[];
-            body?: string;
-            client_msg_id?: string | null;
+            attachments: string[];
+            body: string;
+            client_msg_id: string | null;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            deleted_at?: string | null;
+            deleted_at: string | null;
             /** Format: date-time */
-            edited_at?: string | null;
+            edited_at: string | null;
             /** Format: uuid */
-            readonly id?: string;
+            readonly id: string;
             /** Format: uuid */
-            sender_id?: string;
-            sender_name?: string;
-            seq?: number;
+            sender_id: string;
+            sender_name: string;
+            seq: number;
             /** Format: uuid */
-            ticket_id?: string;
+            ticket_id: string;
         };
         MessageCreate: {
             attachments?: string[];
@@ -313,26 +313,27 @@ export type components = {
             client_msg_id: string | null;
         };
         MessagePage: {
-            items?: components["schemas"]["Message"][];
-            next_cursor?: string | null;
+            items: components["schemas"]["Message"][];
+            next_cursor: string | null;
         };
         Notification: {
-            body?: string;
+            body: string;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: uuid */
-            readonly id?: string;
-            link?: string;
+            readonly id: string;
+            link: string;
             /** Format: date-time */
-            read_at?: string | null;
+            read_at: string | null;
             /** Format: uuid */
-            ticket_id?: string | null;
-            title?: string;
-            type?: string;
+            ticket_id: string | null;
+            title: string;
+            /** @enum {string} */
+            type: "ticket_assigned" | "sub_ticket_assigned" | "ticket_rejected" | "ticket_resolved" | "approval_requested" | "sla_breached" | "chat_message" | "ticket_created" | "ticket_in_progress" | "ticket_postponed" | "ticket_resumed" | "ticket_closed" | "ticket_reopened" | "approval_approved" | "approval_declined";
         };
         NotificationPage: {
-            items?: components["schemas"]["Notification"][];
-            next_cursor?: string | null;
+            items: components["schemas"]["Notification"][];
+            next_cursor: string | null;
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -352,14 +353,15 @@ export type components = {
         };
         Participant: {
             /** Format: date-time */
-            joined_at?: string;
-            role?: string;
+            joined_at: string;
+            /** @enum {string} */
+            role: "requestor" | "assignee" | "moderator" | "sub_assignee" | "approver";
             /** Format: uuid */
-            user_id?: string;
+            user_id: string;
         };
         ParticipantList: {
-            items?: components["schemas"]["Participant"][];
-            next_cursor?: string | null;
+            items: components["schemas"]["Participant"][];
+            next_cursor: string | null;
         };
         Problem: {
             detail?: string;
@@ -372,10 +374,10 @@ export type components = {
             type?: string;
         };
         ReadAllResult: {
-            marked?: number;
+            marked: number;
         };
         UnreadCount: {
-            count?: number;
+            count: number;
         };
     };
     responses: {

@@ -216,39 +216,39 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         File: {
-            content_type?: string;
+            content_type: string;
             /** Format: date-time */
-            created_at?: string;
-            declared_content_type?: string | null;
-            failure_reason?: string | null;
-            file_key?: string;
-            original_name?: string;
+            created_at: string;
+            declared_content_type: string | null;
+            failure_reason: string | null;
+            file_key: string;
+            original_name: string;
             /** Format: date-time */
-            processed_at?: string | null;
-            purpose?: string;
-            scan_engine?: string | null;
-            scan_result?: string | null;
+            processed_at: string | null;
+            purpose: string;
+            scan_engine: string | null;
+            scan_result: string | null;
             /** Format: date-time */
-            scanned_at?: string | null;
-            sha256?: string;
-            size?: number;
+            scanned_at: string | null;
+            sha256: string;
+            size: number;
             /** @enum {string} */
-            status?: "pending" | "scanning" | "processing" | "ready" | "infected" | "failed";
+            status: "pending" | "scanning" | "processing" | "ready" | "infected" | "failed";
             /** Format: uuid */
-            ticket_id?: string | null;
+            ticket_id: string | null;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
             /** Format: uuid */
-            uploader_id?: string;
-            variants?: {
+            uploader_id: string;
+            variants: {
                 [key: string]: components["schemas"]["Variant"];
             };
         };
         FileStatus: {
-            failure_reason?: string | null;
-            file_key?: string;
+            failure_reason: string | null;
+            file_key: string;
             /** @enum {string} */
-            status?: "pending" | "scanning" | "processing" | "ready" | "infected" | "failed";
+            status: "pending" | "scanning" | "processing" | "ready" | "infected" | "failed";
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -277,8 +277,8 @@ export type components = {
             type?: string;
         };
         Variant: {
-            content_type?: string;
-            size?: number;
+            content_type: string;
+            size: number;
         };
     };
     responses: {

@@ -1,6 +1,50 @@
 // Generated from /api/tickets/openapi.json by scripts/generate-api-types.mjs. Do not edit.
 
 export type paths = {
+    "/api/approvals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approval rounds naming you as an approver (admins: all), newest first, each
+         *     with its ticket's number, title, priority and status; ?pending=true: awaiting you. */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string | null;
+                    limit?: number;
+                    /** @description true: the pending rounds you have not decided yet; false: the others (decided by you, or ended). */
+                    pending?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApprovalPage"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/approvals/{approval_id}/decision": {
         parameters: {
             query?: never;
@@ -169,7 +213,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List the tickets you may see, newest first (filters, full-text q, keyset cursor). */
+        /** List the tickets you may see (filters, full-text q, sort, keyset cursor). */
         get: {
             parameters: {
                 query?: {
@@ -183,6 +227,8 @@ export type paths = {
                     q?: string;
                     requestor_id?: string;
                     sla_status?: "on_track" | "at_risk" | "breached" | "paused";
+                    /** @description -created_at: newest first (default); created_at: oldest first; due_at: resolution due soonest first; -priority: critical first, then newest. A cursor only continues the sort it was made with. */
+                    sort?: "-created_at" | "created_at" | "due_at" | "-priority";
                     status?: ("new" | "under_review" | "assigned" | "in_progress" | "waiting_approval" | "postponed" | "resolved" | "closed" | "rejected" | "cancelled")[];
                 };
                 header?: never;
@@ -944,24 +990,60 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         Approval: {
-            approver_ids?: string[];
+            approver_ids: string[];
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: date-time */
-            decided_at?: string | null;
-            decisions?: components["schemas"]["Decision"][];
+            decided_at: string | null;
+            decisions: components["schemas"]["Decision"][];
             /** Format: uuid */
-            id?: string;
-            mode?: string;
-            note?: string;
+            id: string;
+            /** @enum {string} */
+            mode: "all" | "any";
+            note: string;
             /** Format: uuid */
-            requested_by?: string;
-            status?: string;
+            requested_by: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "declined" | "cancelled";
             /** Format: uuid */
-            ticket_id?: string;
+            ticket_id: string;
         };
         ApprovalList: {
-            items?: components["schemas"]["Approval"][];
+            items: components["schemas"]["Approval"][];
+        };
+        ApprovalPage: {
+            items: components["schemas"]["ApprovalWithTicket"][];
+            next_cursor: string | null;
+        };
+        ApprovalTicket: {
+            /** Format: uuid */
+            id: string;
+            number: string;
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "critical";
+            /** @enum {string} */
+            status: "new" | "under_review" | "assigned" | "in_progress" | "waiting_approval" | "postponed" | "resolved" | "closed" | "rejected" | "cancelled";
+            title: string;
+        };
+        ApprovalWithTicket: {
+            approver_ids: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            decided_at: string | null;
+            decisions: components["schemas"]["Decision"][];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            mode: "all" | "any";
+            note: string;
+            /** Format: uuid */
+            requested_by: string;
+            /** @enum {string} */
+            status: "pending" | "approved" | "declined" | "cancelled";
+            ticket: components["schemas"]["ApprovalTicket"];
+            /** Format: uuid */
+            ticket_id: string;
         };
         Assign: {
             /** Format: uuid */
@@ -970,50 +1052,51 @@ export type components = {
             version?: number;
         };
         Attachment: {
-            content_type?: string | null;
-            file_key?: string;
-            name?: string | null;
-            size?: number | null;
+            content_type: string | null;
+            file_key: string;
+            name: string | null;
+            size: number | null;
         };
         AttachmentCreate: {
             file_key: string;
         };
         AttachmentList: {
-            items?: components["schemas"]["Attachment"][];
+            items: components["schemas"]["Attachment"][];
         };
         AuditRow: {
-            action?: string;
+            action: string;
             /** Format: uuid */
-            actor_id?: string;
-            changes?: {
+            actor_id: string;
+            changes: {
                 [key: string]: unknown;
             };
             /** Format: date-time */
-            created_at?: string;
-            from_state?: string | null;
-            hash?: string;
+            created_at: string;
+            from_state: string | null;
+            hash: string;
             /** Format: uuid */
-            id?: string;
-            prev_hash?: string;
-            reason?: string | null;
-            request_id?: string | null;
-            seq?: number;
-            to_state?: string | null;
+            id: string;
+            prev_hash: string;
+            reason: string | null;
+            request_id: string | null;
+            seq: number;
+            to_state: string | null;
         };
         Chain: {
-            broken_id?: string | null;
-            broken_seq?: number | null;
-            ok?: boolean;
-            problem?: string | null;
-            rows?: number;
+            broken_id: string | null;
+            broken_seq: number | null;
+            ok: boolean;
+            problem: string | null;
+            rows: number;
         };
         Decision: {
             /** Format: uuid */
-            approver_id?: string;
-            comment?: string;
+            approver_id: string;
+            comment: string;
             /** Format: date-time */
-            created_at?: string;
-            decision?: string;
+            created_at: string;
+            /** @enum {string} */
+            decision: "approve" | "decline";
         };
         DecisionCreate: {
             /** @default  */
@@ -1022,10 +1105,10 @@ export type components = {
             decision: "approve" | "decline";
         };
         History: {
-            items?: components["schemas"]["AuditRow"][];
+            items: components["schemas"]["AuditRow"][];
             /** Format: uuid */
-            ticket_id?: string;
-            verification?: (Record<string, never> | null) | components["schemas"]["Chain"];
+            ticket_id: string;
+            verification: (Record<string, never> | null) | components["schemas"]["Chain"];
         };
         PaginationMetadata: {
             /** @description First available page number. */
@@ -1090,30 +1173,59 @@ export type components = {
             version?: number;
         };
         StatusChange: {
-            action: string;
+            /**
+             * @description The life-cycle action (see /fsm).
+             * @enum {string}
+             */
+            action: "review" | "assign" | "reassign" | "reject" | "postpone" | "resume" | "acknowledge" | "progress" | "request_approval" | "resolve" | "close" | "reopen" | "cancel";
+            /** @description Required by request_approval. Any other action refuses it. */
+            approver_ids?: string[];
+            /**
+             * Format: uuid
+             * @description Required by assign, reassign. Any other action refuses it.
+             */
+            assignee_id?: string;
+            /**
+             * @description Optional for request_approval. Any other action refuses it.
+             * @enum {string}
+             */
+            mode?: "all" | "any";
+            /** @description Optional for progress, request_approval. Any other action refuses it. */
+            note?: string;
+            /** @description Required by progress. Any other action refuses it. */
+            percent?: number;
+            /** @description Required by reject, postpone, reopen; optional for resume. Any other action refuses it. */
+            reason?: string;
+            /** @description Required by resolve. Any other action refuses it. */
+            resolution_note?: string;
+            /**
+             * Format: date-time
+             * @description Required by postpone. Any other action refuses it.
+             */
+            resume_at?: string;
+            /** @description The ticket version the change is based on (or If-Match). */
             version?: number;
-        } & {
-            [key: string]: unknown;
         };
         SubTicket: {
             /** Format: uuid */
-            assignee_id?: string | null;
+            assignee_id: string | null;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: uuid */
-            created_by?: string;
+            created_by: string;
             /** Format: uuid */
-            department_id?: string;
-            description?: string;
+            department_id: string;
+            description: string;
             /** Format: uuid */
-            id?: string;
+            id: string;
             /** Format: uuid */
-            parent_id?: string;
-            status?: string;
-            title?: string;
+            parent_id: string;
+            /** @enum {string} */
+            status: "open" | "assigned" | "in_progress" | "done" | "cancelled";
+            title: string;
             /** Format: date-time */
-            updated_at?: string;
-            version?: number;
+            updated_at: string;
+            version: number;
         };
         SubTicketCreate: {
             /**
@@ -1128,7 +1240,7 @@ export type components = {
             title: string;
         };
         SubTicketList: {
-            items?: components["schemas"]["SubTicket"][];
+            items: components["schemas"]["SubTicket"][];
         };
         SubTicketStatus: {
             /** @enum {string} */
@@ -1145,47 +1257,56 @@ export type components = {
         };
         Ticket: {
             /** Format: date-time */
-            acknowledged_at?: string | null;
-            allowed_actions?: string[];
+            acknowledged_at: string | null;
+            /** @description The actions you may try now (POST .../status). */
+            allowed_actions: ("review" | "assign" | "reassign" | "reject" | "postpone" | "resume" | "acknowledge" | "progress" | "request_approval" | "resolve" | "close" | "reopen" | "cancel")[];
             /** Format: uuid */
-            assignee_id?: string | null;
-            attachments?: components["schemas"]["Attachment"][];
-            category?: string;
+            assignee_id: string | null;
+            attachments: components["schemas"]["Attachment"][];
+            category: string;
             /** Format: date-time */
-            closed_at?: string | null;
+            closed_at: string | null;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
             /** Format: uuid */
-            department_id?: string;
-            description?: string;
+            department_id: string;
+            description: string;
             /** Format: date-time */
-            first_response_breached_at?: string | null;
+            first_response_breached_at: string | null;
             /** Format: date-time */
-            first_response_due_at?: string;
+            first_response_due_at: string;
             /** Format: uuid */
-            id?: string;
-            number?: string;
-            postponed_from?: string | null;
-            priority?: string;
-            progress?: number;
+            id: string;
+            number: string;
+            /** @enum {string|null} */
+            postponed_from: "new" | "under_review" | "assigned" | "in_progress" | "waiting_approval" | "postponed" | "resolved" | "closed" | "rejected" | "cancelled" | null;
+            /** @enum {string} */
+            priority: "low" | "medium" | "high" | "critical";
+            progress: number;
             /** Format: uuid */
-            requestor_id?: string;
+            requestor_id: string;
             /** Format: date-time */
-            resolution_breached_at?: string | null;
+            resolution_breached_at: string | null;
             /** Format: date-time */
-            resolution_due_at?: string;
-            resolution_note?: string | null;
+            resolution_due_at: string;
+            resolution_note: string | null;
             /** Format: date-time */
-            resolved_at?: string | null;
+            resolved_at: string | null;
             /** Format: date-time */
-            resume_at?: string | null;
-            sla_clock?: string | null;
-            sla_status?: string;
-            status?: string;
-            title?: string;
+            resume_at: string | null;
+            /**
+             * @description The SLA clock running now; null when none runs.
+             * @enum {string|null}
+             */
+            sla_clock: "first_response" | "resolution" | null;
+            /** @enum {string} */
+            sla_status: "on_track" | "at_risk" | "breached" | "paused";
+            /** @enum {string} */
+            status: "new" | "under_review" | "assigned" | "in_progress" | "waiting_approval" | "postponed" | "resolved" | "closed" | "rejected" | "cancelled";
+            title: string;
             /** Format: date-time */
-            updated_at?: string;
-            version?: number;
+            updated_at: string;
+            version: number;
         };
         TicketCreate: {
             attachments?: string[];
@@ -1202,8 +1323,8 @@ export type components = {
             title: string;
         };
         TicketPage: {
-            items?: components["schemas"]["Ticket"][];
-            next_cursor?: string | null;
+            items: components["schemas"]["Ticket"][];
+            next_cursor: string | null;
         };
         TicketUpdate: {
             category?: string;
