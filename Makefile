@@ -8,7 +8,12 @@ PIP := $(VENV)/bin/pip
 PACKAGES := hdms_common $(wildcard auth-service ticket-service communication-service file-service) cli
 MYPY_TARGETS := hdms_common/hdms_common $(wildcard auth-service/auth_service ticket-service/ticket_service communication-service/communication_service file-service/file_service) cli/hdms_cli
 
-.PHONY: run test lint fmt bench fuzz migrate stack stack-stop postman postman-run clean install install-dev
+WEB := frontend-service
+# Every web build (make run, make stack, make web) goes through this script: it builds only when
+# the sources changed, and never two at once. Standard library only: no virtualenv needed.
+WEB_BUILD := $(PYTHON) scripts/build_frontend.py
+
+.PHONY: run test lint fmt bench fuzz migrate stack stack-stop postman postman-run clean install install-dev web web-dev web-deps web-check
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +31,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## run: the whole API on http://localhost:8080 (SQLite in ./var, demo company, no servers)
+## run: the web application and the whole API on http://localhost:8080/ (SQLite in ./var, demo
+## company, no servers; the UI is built first when its sources changed, which needs Node.js 20+)
 run: $(VENV)/.installed
 	$(PY) scripts/embedded.py
 
@@ -34,10 +40,32 @@ run: $(VENV)/.installed
 migrate: $(VENV)/.installed
 	$(PY) scripts/embedded.py --migrate-only
 
-## test: install what the tests need (Debian servers too) and run the whole suite
+## test: install what the tests need (Debian servers and Chromium too), check the web
+## application (types, lint, unit tests), build it, and run the whole Python suite
 test: $(VENV)/.installed-dev
 	bash scripts/ensure-test-deps.sh
+	$(MAKE) --no-print-directory web-check
+	$(WEB_BUILD)
 	$(PY) -m pytest
+
+## web: build the web application's static export (frontend-service/out; skipped when current)
+web:
+	$(WEB_BUILD)
+
+## web-dev: the Next.js development server on http://localhost:3000 (proxies /api and /ws/ to
+## the gateway at HDMS_GATEWAY_URL, http://127.0.0.1:8080 by default: run `make run` beside it)
+web-dev: web-deps
+	cd $(WEB) && NEXT_TELEMETRY_DISABLED=1 npm run dev
+
+## web-deps: the web application's npm packages (npm ci, only when package-lock.json changed)
+web-deps:
+	$(WEB_BUILD) --deps-only
+
+## web-check: the web application's type check, lint and unit tests
+web-check: web-deps
+	cd $(WEB) && npx --no-install tsc --noEmit -p .
+	cd $(WEB) && npx --no-install eslint src
+	cd $(WEB) && NEXT_TELEMETRY_DISABLED=1 npx --no-install vitest run
 
 ## lint: ruff (lint + format check) and mypy
 lint: $(VENV)/.installed-dev
@@ -81,4 +109,4 @@ fuzz: $(VENV)/.installed-fuzz
 	$(PY) scripts/fuzz_api.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var $(WEB)/out $(WEB)/.next

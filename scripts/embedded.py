@@ -2,7 +2,10 @@
 
 Each installed service's app is built with HDMS_ENV=embedded, migrated, and mounted behind one
 dispatcher with the gateway's routes (ARCHITECTURE.md), WebSockets included. Events and tasks
-stay in-process; nothing but Python is needed. A new service plugs in with one SERVICES line.
+stay in-process. A new service plugs in with one SERVICES line.
+
+The web application is served at / from its static export, built first when its sources
+changed (scripts/build_frontend.py, which needs Node.js 20+); without it the API is served alone.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from flask_migrate import upgrade
 # Monkey patching must happen before anything imports sockets, threads or psycopg2.
 import hdms_common.gevent_patch  # noqa: F401, I001
 from hdms_common.errors import PROBLEM_MIMETYPE
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build_frontend  # noqa: E402
+from static_site import StaticSite, web_root_from  # noqa: E402
 
 log = logging.getLogger("hdms.embedded")
 
@@ -67,17 +74,26 @@ def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> I
     return [body]
 
 
+def is_api_path(path: str) -> bool:
+    """Paths that belong to the API: an unknown one is a problem+json 404, never a web page."""
+    return path == "/api" or path.startswith(("/api/", "/ws/"))
+
+
 class PathDispatcher:
     """Sends each request to the app that owns its path prefix, leaving the path untouched.
 
     Unlike werkzeug's DispatcherMiddleware it does not move the prefix into SCRIPT_NAME: every
-    service already routes on the full gateway path.
+    service already routes on the full gateway path. Other paths outside the API go to `site`
+    (the web application) when there is one.
     """
 
-    def __init__(self, mounts: list[tuple[str, Any]], fallback: Any = _not_found) -> None:
+    def __init__(
+        self, mounts: list[tuple[str, Any]], fallback: Any = _not_found, site: Any = None
+    ) -> None:
         # Longest prefix first, so that /api/tickets never shadows a longer one.
         self.mounts = sorted(mounts, key=lambda m: len(m[0]), reverse=True)
         self.fallback = fallback
+        self.site = site
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -87,6 +103,8 @@ class PathDispatcher:
             bare = prefix.rstrip("/")
             if path == bare or path.startswith(bare + "/"):
                 return app(environ, start_response)
+        if self.site is not None and not is_api_path(path):
+            return self.site(environ, start_response)
         return self.fallback(environ, start_response)
 
 
@@ -143,12 +161,30 @@ def seed_demo(apps: dict[str, Flask]) -> list[tuple[str, str, str, str]]:
     return logins
 
 
-def build_dispatcher(apps: dict[str, Flask]) -> PathDispatcher:
+def build_dispatcher(apps: dict[str, Flask], web_root: Path | None = None) -> PathDispatcher:
     by_name = {s.name: s for s in SERVICES}
     mounts = [(prefix, app) for name, app in apps.items() for prefix in by_name[name].prefixes]
     mounts.append(("/healthz", apps["auth"]))
     mounts.append(("/readyz", apps["auth"]))
-    return PathDispatcher(mounts)
+    site = StaticSite(web_root, _not_found) if web_root is not None else None
+    return PathDispatcher(mounts, site=site)
+
+
+def prepare_web(web_root: str | None, build: bool) -> tuple[Path | None, str]:
+    """The export folder to serve (None: the API alone) and, without one, why not."""
+    if web_root:
+        root = web_root_from(web_root)
+        return root, "" if root else f"{web_root} has no index.html"
+    if not build:
+        return None, "not built (--no-web)"
+    said: list[str] = []
+
+    def say(line: str) -> None:
+        said.append(line)
+        print(line, flush=True)
+
+    root = build_frontend.ensure_web_build(say=say)
+    return root, "" if root else (said[-1] if said else "not built")
 
 
 def start_background(apps: dict[str, Flask]) -> None:
@@ -159,9 +195,19 @@ def start_background(apps: dict[str, Flask]) -> None:
             starter(app)
 
 
-def print_banner(port: int, logins: list[tuple[str, str, str, str]], services: list[str]) -> None:
+def print_banner(
+    port: int,
+    logins: list[tuple[str, str, str, str]],
+    services: list[str],
+    web_problem: str | None = None,
+) -> None:
+    if web_problem:
+        web = f"Web application: not available ({web_problem}); the API is still served."
+    else:
+        web = f"Web application: http://localhost:{port}/"
     lines = [
         "",
+        web,
         f"HDMS is running at http://localhost:{port}  (services: {', '.join(services)})",
         f"API docs: http://localhost:{port}/api/<auth|tickets|chat|files>/docs",
         "",
@@ -180,6 +226,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default=os.environ.get("HDMS_HOST", "127.0.0.1"))
     parser.add_argument("--var-dir", default=os.environ.get("HDMS_VAR_DIR", "var"))
     parser.add_argument("--migrate-only", action="store_true", help="Migrate and seed, then exit.")
+    parser.add_argument(
+        "--web-root",
+        default=os.environ.get("HDMS_WEB_ROOT"),
+        help="Serve this static export at / as it is (no build).",
+    )
+    parser.add_argument(
+        "--no-web", action="store_true", help="Serve the API alone (no web application build)."
+    )
     args = parser.parse_args(argv)
 
     from gevent import pywsgi
@@ -190,8 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.migrate_only:
         print(f"migrated and seeded: {', '.join(apps)}")
         return 0
-    server = pywsgi.WSGIServer((args.host, args.port), build_dispatcher(apps), log=None)
-    server.init_socket()  # fail now, before the banner, if the port is taken
+    server = pywsgi.WSGIServer((args.host, args.port), log=None)
+    server.init_socket()  # fail now, before the build and the banner, if the port is taken
+    web_root, web_problem = prepare_web(args.web_root, build=not args.no_web)
+    server.application = build_dispatcher(apps, web_root)
 
     def stop(signum: int, frame: Any) -> None:
         print("\nstopping HDMS...", flush=True)
@@ -200,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     start_background(apps)
-    print_banner(args.port, logins, list(apps))
+    print_banner(args.port, logins, list(apps), web_problem or None)
     server.serve_forever()
     return 0
 

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Install the servers the test suite runs for real (PostgreSQL, PgBouncer, Redis, nginx, clamd)
-# and libmagic, on Debian/Ubuntu, when any of them is missing.
+# Install the servers the test suite runs for real (PostgreSQL, PgBouncer, Redis, nginx, clamd),
+# libmagic, and Chromium with the Liberation fonts for the browser tests, on Debian/Ubuntu, when
+# any of them is missing. Node.js 20+ with npm (the web application) is not installed here: it is
+# checked, and its absence is reported.
 #
 # The tests start their own copies on free loopback ports (hdms_common.testing.servers), so the
 # packages' system services are never needed: they are kept from starting during the install
-# and stopped if they started anyway. When everything is present this does nothing and does not
-# touch the network. Safe to run any number of times; uses sudo when not root.
+# and, if they started anyway, stopped through their service manager. No process is ever
+# stopped by name: the machine may run its own nginx or Redis. When everything is present this
+# does nothing and does not touch the network. Safe to run any number of times; uses sudo when
+# not root.
 set -euo pipefail
 
 say() { printf 'ensure-test-deps: %s\n' "$*"; }
@@ -22,6 +26,31 @@ have_postgres_server() {
         [[ -x "$bindir/initdb" && -x "$bindir/postgres" && -x "$bindir/psql" ]] && return 0
     done
     have_command initdb && have_command postgres && have_command psql
+}
+
+have_chromium() {
+    [[ -x /usr/bin/chromium ]] || have_command chromium
+}
+
+have_fonts_liberation() {
+    dpkg-query -W -f='${Status}' fonts-liberation 2>/dev/null | grep -q 'ok installed' \
+        || compgen -G '/usr/share/fonts/truetype/liberation*/LiberationSans-Regular.ttf' >/dev/null
+}
+
+# Node.js 20+ and npm build and check the web application; they are expected to be installed.
+check_node() {
+    local version major
+    if ! have_command node || ! have_command npm; then
+        say "warning: Node.js 20+ with npm is not installed: the web application cannot be built"
+        say "warning: or checked (install it from https://nodejs.org or your distribution)"
+        return 0
+    fi
+    version=$(node --version 2>/dev/null || true)
+    major=${version#v}
+    major=${major%%.*}
+    if [[ ! "$major" =~ ^[0-9]+$ ]] || ((major < 20)); then
+        say "warning: Node.js ${version:-?} is too old: the web application needs Node.js 20+"
+    fi
 }
 
 have_libmagic() {
@@ -41,9 +70,14 @@ have_command clamd || missing+=(clamav-daemon)
 have_libmagic || missing+=(libmagic1)
 # Validates docker-compose.yml in the tests (no Docker engine is needed for `config`).
 have_command docker-compose || missing+=(docker-compose)
+# The browser tests drive /usr/bin/chromium; the Liberation fonts give pages stable metrics.
+have_chromium || missing+=(chromium)
+have_fonts_liberation || missing+=(fonts-liberation)
+
+check_node
 
 if ((${#missing[@]} == 0)); then
-    say "all test servers are installed (PostgreSQL, PgBouncer, Redis, nginx, clamd, libmagic, docker-compose)"
+    say "all test dependencies are installed (PostgreSQL, PgBouncer, Redis, nginx, clamd, libmagic, docker-compose, chromium, fonts-liberation)"
     exit 0
 fi
 
@@ -84,25 +118,16 @@ say "apt-get install ${missing[*]}"
 remove_policy
 own_policy=0
 
-# A package that was just installed cannot have had a service running before, so anything of
-# it running now was started by the install (a distribution without policy-rc.d support, or a
-# postinst that starts the daemon directly): stop it so it holds no port or CPU.
+# A package that was just installed cannot have had a service running before, so a service of
+# it running now was started by the install (a distribution without policy-rc.d support): stop
+# that service through its service manager so it holds no port or CPU. Processes are never
+# stopped by name.
 stop_service() {
     local service=$1
     if [[ -d /run/systemd/system ]] && have_command systemctl; then
         "${SUDO[@]}" systemctl stop "$service" >/dev/null 2>&1 || true
     elif [[ -x "/etc/init.d/$service" ]]; then
         "${SUDO[@]}" "/etc/init.d/$service" stop >/dev/null 2>&1 || true
-    fi
-}
-
-stop_processes() {
-    local name=$1 pids
-    pids=$(pgrep -x "$name" 2>/dev/null || true)
-    if [[ -n "$pids" ]]; then
-        say "stopping the system $name started by the install (pids ${pids//$'\n'/ })"
-        # shellcheck disable=SC2086 # one argument per pid
-        "${SUDO[@]}" kill $pids 2>/dev/null || true
     fi
 }
 
@@ -118,21 +143,16 @@ for package in "${missing[@]}"; do
             ;;
         redis-server)
             stop_service redis-server
-            stop_processes redis-server
             ;;
         pgbouncer)
             stop_service pgbouncer
-            stop_processes pgbouncer
             ;;
         nginx-light)
             stop_service nginx
-            stop_processes nginx
             ;;
         clamav-daemon)
             stop_service clamav-daemon
             stop_service clamav-freshclam
-            stop_processes clamd
-            stop_processes freshclam
             ;;
     esac
 done
@@ -144,7 +164,10 @@ have_command pgbouncer || still_missing+=(pgbouncer)
 have_command nginx || still_missing+=(nginx-light)
 have_command clamd || still_missing+=(clamav-daemon)
 have_libmagic || still_missing+=(libmagic1)
+have_command docker-compose || still_missing+=(docker-compose)
+have_chromium || still_missing+=(chromium)
+have_fonts_liberation || still_missing+=(fonts-liberation)
 if ((${#still_missing[@]} != 0)); then
     die "still missing after the install: ${still_missing[*]}"
 fi
-say "installed: ${missing[*]}; all test servers are present"
+say "installed: ${missing[*]}; all test dependencies are present"

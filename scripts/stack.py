@@ -3,7 +3,9 @@
 `up` starts a supervisor process in the background and waits until the whole stack answers:
 PostgreSQL, PgBouncer (transaction mode), Redis and clamd from local binaries, migrations and
 the demo seed, one gunicorn with gevent workers per service, the Celery worker and beat, the
-outbox relay and the event consumer, and nginx as the gateway. The supervisor owns every
+outbox relay and the event consumer, and nginx as the gateway, which also serves the web
+application's static export at / (built first when its sources changed, as `make run` does;
+without Node.js 20+ the stack runs without it). The supervisor owns every
 process; `down` asks it to stop them all and waits, so nothing it started is left behind.
 Ports are the documented ones when free, otherwise free ones (printed, and kept in
 var/stack/state.json). The data lives in var/stack for as long as the stack runs.
@@ -35,6 +37,7 @@ STATE_FILE = STACK_DIR / "state.json"
 BIN = Path(sys.executable).parent
 
 sys.path.insert(0, str(ROOT / "scripts"))
+import build_frontend  # noqa: E402
 import gateway  # noqa: E402
 
 #: The documented ports (ARCHITECTURE.md); taken ones are replaced by free ones.
@@ -78,6 +81,8 @@ def installed(package: str) -> bool:
 @dataclass
 class Supervisor:
     ports: dict[str, int]
+    #: The web application's export folder nginx serves at / (an empty one: no web application).
+    web_root: Path = field(default_factory=lambda: STACK_DIR / "no-web")
     env: dict[str, str] = field(default_factory=dict)
     servers: list[Any] = field(default_factory=list)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -206,6 +211,7 @@ class Supervisor:
                 "GATEWAY_LISTEN": f"127.0.0.1:{p['gateway']}",
                 "GATEWAY_ERROR_LOG": str(LOG_DIR / "nginx-error.log"),
                 "GATEWAY_ACCESS_LOG": str(LOG_DIR / "nginx-access.log"),
+                "GATEWAY_WEB_ROOT": str(self.web_root),
                 "AUTH_UPSTREAM": f"127.0.0.1:{p['auth']}",
                 "TICKET_UPSTREAM": f"127.0.0.1:{p['ticket']}",
                 "COMMUNICATION_UPSTREAM": f"127.0.0.1:{p['communication']}",
@@ -314,9 +320,13 @@ def background_commands() -> list[tuple[str, str, list[str]]]:
     ]
 
 
-def supervise(ports: dict[str, int]) -> int:
+def supervise(ports: dict[str, int], web_root: str | None = None) -> int:
     """Run in the background: start everything, record the state, stop all on SIGTERM."""
     supervisor = Supervisor(ports)
+    if web_root:
+        supervisor.web_root = Path(web_root)
+    else:
+        supervisor.web_root.mkdir(parents=True, exist_ok=True)
     stop_requested = False
 
     def request_stop(signum: int, frame: Any) -> None:
@@ -325,7 +335,12 @@ def supervise(ports: dict[str, int]) -> int:
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
-    state: dict[str, Any] = {"pid": os.getpid(), "ports": ports, "status": "starting"}
+    state: dict[str, Any] = {
+        "pid": os.getpid(),
+        "ports": ports,
+        "status": "starting",
+        "web_root": str(web_root or ""),
+    }
     write_state(state)
     try:
         supervisor.start_servers()
@@ -384,7 +399,7 @@ def alive(pid: int) -> bool:
     return True
 
 
-def up(auto_ports: bool, timeout: float) -> int:
+def up(auto_ports: bool, timeout: float, web: bool = True, web_root: str | None = None) -> int:
     state = read_state()
     if state and state.get("status") in ("starting", "ready") and alive(state["pid"]):
         print(
@@ -402,11 +417,16 @@ def up(auto_ports: bool, timeout: float) -> int:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     STACK_DIR.mkdir(parents=True, exist_ok=True)
     STATE_FILE.unlink(missing_ok=True)
-    ports = choose_ports(auto_ports)
+    if web_root:  # a ready export, served as it is
+        web_root = str(Path(web_root).resolve())
+    elif web:
+        built = build_frontend.ensure_web_build()
+        web_root = str(built) if built else None
     started = time.monotonic()
+    ports = choose_ports(auto_ports)
     log = (LOG_DIR / "stack-supervisor.log").open("ab")
     subprocess.Popen(
-        [sys.executable, __file__, "supervise", json.dumps(ports)],
+        [sys.executable, __file__, "supervise", json.dumps(ports), web_root or ""],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -430,6 +450,10 @@ def up(auto_ports: bool, timeout: float) -> int:
 def print_urls(state: dict[str, Any], seconds: float) -> None:
     p = state["ports"]
     print(f"HDMS stack ready in {seconds:.1f} s\n")
+    if state.get("web_root"):
+        print(f"  web application http://localhost:{p['gateway']}/")
+    else:
+        print("  web application not built (see the line above): the gateway serves the API")
     print(f"  gateway        http://localhost:{p['gateway']}   (API and /ws/ WebSockets)")
     for name in ("auth", "ticket", "communication", "file"):
         print(f"  {name + '-service':22} http://127.0.0.1:{p[name]}")
@@ -467,19 +491,22 @@ def main(argv: list[str] | None = None) -> int:
     start = sub.add_parser("up", help="start the stack in the background and wait until ready")
     start.add_argument("--auto-ports", action="store_true", help="use free ports for everything")
     start.add_argument("--timeout", type=float, default=120)
+    start.add_argument("--no-web", action="store_true", help="serve the API alone (no UI build)")
+    start.add_argument("--web-root", help="serve this ready static export at / (no build)")
     sub.add_parser("down", help="stop everything the stack started")
     sub.add_parser("status", help="print the state file")
     run = sub.add_parser("supervise", help=argparse.SUPPRESS)
     run.add_argument("ports")
+    run.add_argument("web_root", nargs="?", default="")
     args = parser.parse_args(argv)
     if args.command == "up":
-        return up(args.auto_ports, args.timeout)
+        return up(args.auto_ports, args.timeout, web=not args.no_web, web_root=args.web_root)
     if args.command == "down":
         return down()
     if args.command == "status":
         print(json.dumps(read_state(), indent=2))
         return 0
-    return supervise(json.loads(args.ports))
+    return supervise(json.loads(args.ports), args.web_root or None)
 
 
 if __name__ == "__main__":

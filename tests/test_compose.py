@@ -128,3 +128,40 @@ def test_service_images_are_slim_non_root_and_health_checked(dockerfile):
 def test_the_gateway_image_renders_the_same_template():
     text = (ROOT / "nginx" / "Dockerfile").read_text()
     assert "scripts/gateway.py" in text and "hdms.conf.template" in text
+
+
+def _stages(dockerfile: str) -> dict[str, str]:
+    """Each build stage's text by its name (or base image when unnamed)."""
+    stages: dict[str, str] = {}
+    for chunk in re.split(r"^(?=FROM )", dockerfile, flags=re.M)[1:]:
+        header = chunk.splitlines()[0].split()
+        stages[header[3] if len(header) > 3 and header[2].upper() == "AS" else header[1]] = chunk
+    return stages
+
+
+def test_the_gateway_image_builds_the_web_application_and_serves_its_export():
+    stages = _stages((ROOT / "nginx" / "Dockerfile").read_text())
+    web = stages["web"]
+    assert re.match(r"FROM node:20[\w.-]* AS web", web)
+    assert "COPY frontend-service/package.json frontend-service/package-lock.json" in web
+    assert re.search(r"^RUN npm ci\b", web, re.M)
+    assert re.search(r"^RUN npx --no-install next build\b", web, re.M)
+    assert "NEXT_TELEMETRY_DISABLED=1" in web
+    # The rendered config points nginx at the folder the export is copied to.
+    web_root = re.search(r"GATEWAY_WEB_ROOT=(\S+)", stages["render"]).group(1)
+    final = stages["nginx:1.27-alpine"]
+    assert f"COPY --from=web /app/out {web_root}" in final
+    assert "COPY --from=render /src/nginx.conf /etc/nginx/nginx.conf" in final
+    # The host's packages and builds never enter the image's context.
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    for entry in (
+        "frontend-service/node_modules",
+        "frontend-service/.next*",
+        "frontend-service/out",
+    ):
+        assert entry in ignored
+    assert SERVICES["nginx"]["build"] == {
+        "context": ".",
+        "dockerfile": "nginx/Dockerfile",
+        "args": SERVICES["nginx"]["build"]["args"],
+    }

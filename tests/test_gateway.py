@@ -1,9 +1,11 @@
-"""The nginx gateway (nginx/hdms.conf.template) in front of real HDMS services."""
+"""The nginx gateway (nginx/hdms.conf.template) in front of real HDMS services, serving the web
+application's static export at / (a small fake one: tests/web_export.py)."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import socket
 import sys
 import time
 from pathlib import Path
@@ -14,7 +16,9 @@ import requests
 from hdms_common.testing.servers import NginxServer, free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gateway  # noqa: E402
+from web_export import ASSET, STYLE, make_fake_export  # noqa: E402
 
 ORIGIN = "https://desk.example.com"
 
@@ -23,9 +27,11 @@ ORIGIN = "https://desk.example.com"
 def gateway_url(tmp_path, auth_service_url):
     """nginx rendered from the template: auth-service live, the other upstreams down."""
     nowhere = f"127.0.0.1:{free_port()}"
+    web_root = make_fake_export(tmp_path / "web" / "out")
     values = gateway.values_from_env(
         {
             "GATEWAY_LISTEN": "127.0.0.1:{listen_port}",
+            "GATEWAY_WEB_ROOT": str(web_root),
             "GATEWAY_ERROR_LOG": str(tmp_path / "error.log"),
             "GATEWAY_ACCESS_LOG": str(tmp_path / "access.log"),
             "CORS_ORIGINS": f"{ORIGIN},http://localhost:3000",
@@ -76,8 +82,19 @@ def test_a_callers_request_id_is_kept(gateway_url):
     assert response.json()["request_id"] == "client-chosen-1"
 
 
-@pytest.mark.parametrize("path", ["/admin/secret", "/_gateway/bad-request", "/_gateway/not-found"])
-def test_unknown_paths_are_problem_json_404(gateway_url, path):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/admin/secret",
+        "/api",
+        "/api/",
+        "/api/no-such-service/x",
+        "/_gateway/bad-request",
+        "/_gateway/not-found",
+        "/_protected_files/x",
+    ],
+)
+def test_unknown_api_paths_are_problem_json_404(gateway_url, path):
     url, _ = gateway_url
     response = requests.get(f"{url}{path}", timeout=10)
     assert response.status_code == 404
@@ -194,3 +211,154 @@ def test_gateway_health(gateway_url):
 def test_render_refuses_a_malformed_cors_origin():
     with pytest.raises(ValueError):
         gateway.cors_origin_map("https://ok.example, javascript:alert(1)")
+
+
+# --- the web application at / -----------------------------------------------------------------
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _has_the_common_headers(response, origin=None):
+    for header, value in SECURITY_HEADERS.items():
+        assert response.headers[header] == value, header
+    assert len(response.headers["X-Request-ID"]) >= 16
+    if origin:
+        assert response.headers["Access-Control-Allow-Origin"] == origin
+
+
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/", "home page"),
+        ("/sign-in", "sign-in page"),
+        ("/sign-in.html", "sign-in page"),
+        ("/tickets/view?id=3f2a", "ticket view page"),
+    ],
+)
+def test_pages_are_served_with_csp_no_cache_and_the_security_headers(gateway_url, path, marker):
+    url, _ = gateway_url
+    response = requests.get(f"{url}{path}", headers={"Origin": ORIGIN}, timeout=10)
+    assert response.status_code == 200 and marker in response.text
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-cache"
+    _has_the_common_headers(response, ORIGIN)
+    csp = response.headers["Content-Security-Policy"]
+    for directive in (
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' blob: data:",
+        "media-src 'self' blob:",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    host = url.removeprefix("http://")
+    assert f"connect-src 'self' ws://{host} wss://{host};" in csp
+
+
+def test_pages_revalidate_with_their_etag(gateway_url):
+    url, _ = gateway_url
+    page = requests.get(f"{url}/sign-in", timeout=10)
+    again = requests.get(
+        f"{url}/sign-in", headers={"If-None-Match": page.headers["ETag"]}, timeout=10
+    )
+    assert again.status_code == 304
+
+
+def test_hashed_assets_are_immutable_and_keep_the_security_headers(gateway_url):
+    url, _ = gateway_url
+    for path, kind in ((ASSET, "text/javascript"), (STYLE, "text/css")):
+        response = requests.get(f"{url}/{path}", headers={"Origin": ORIGIN}, timeout=10)
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].startswith(kind)
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        _has_the_common_headers(response, ORIGIN)
+
+
+def test_scripts_are_gzipped(gateway_url):
+    url, _ = gateway_url
+    response = requests.get(f"{url}/{ASSET}", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert response.headers["Content-Encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("path", ["/no/such/page", "/admin/secret", "/_next/static/missing.js"])
+def test_unknown_web_paths_are_the_404_page(gateway_url, path):
+    url, _ = gateway_url
+    response = requests.get(f"{url}{path}", headers={"Origin": ORIGIN}, timeout=10)
+    assert response.status_code == 404 and "not found page" in response.text
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-cache"  # never cached for good
+    _has_the_common_headers(response, ORIGIN)
+    assert "Content-Security-Policy" in response.headers
+
+
+def _raw(url: str, path: bytes) -> bytes:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    return data
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        b"/../secret.txt",
+        b"/../../../../etc/passwd",
+        b"/%2e%2e/secret.txt",
+        b"/%2e%2e%2fsecret.txt",
+        b"/_next/static/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+        b"/sign-in%00.html",
+        b"/.build-stamp",
+    ],
+)
+def test_nothing_outside_the_web_root_nor_a_dotfile_is_served(gateway_url, path):
+    url, _ = gateway_url
+    data = _raw(url, path)
+    status = data.split(b"\r\n", 1)[0].split(b" ")[1]
+    assert status in (b"400", b"404"), data[:200]
+    assert b"outside the web root" not in data and b"root:" not in data
+
+
+def test_without_a_web_application_the_root_is_a_problem_404(tmp_path):
+    nowhere = f"127.0.0.1:{free_port()}"
+    values = gateway.values_from_env(
+        {
+            "GATEWAY_LISTEN": "127.0.0.1:{listen_port}",
+            "GATEWAY_WEB_ROOT": str(tmp_path / "not-built"),
+            "GATEWAY_ERROR_LOG": str(tmp_path / "error.log"),
+            "GATEWAY_ACCESS_LOG": str(tmp_path / "access.log"),
+            **{
+                f"{name}_UPSTREAM": nowhere
+                for name in ("AUTH", "TICKET", "COMMUNICATION", "WEBSOCKET", "FILE")
+            },
+        }
+    )
+    server = NginxServer(gateway.render(values))
+    server.start()
+    try:
+        for path in ("/", "/sign-in", "/_next/static/x.js"):
+            response = requests.get(f"{server.url}{path}", timeout=10)
+            assert response.status_code == 404, path
+            assert response.headers["Content-Type"] == "application/problem+json", path
+            assert response.json()["status"] == 404
+    finally:
+        server.close()
+
+
+def test_every_location_with_headers_of_its_own_repeats_the_common_ones():
+    """A location's add_header replaces the server's: each one that adds any repeats them."""
+    text = gateway.render(gateway.values_from_env({}))
+    server = text[text.index("    server {") :]
+    blocks = server.split("location ")[1:]
+    with_headers = [block for block in blocks if "add_header" in block.split("}")[0]]
+    assert len(with_headers) >= 3
+    for block in with_headers:
+        body = block.split("}")[0]
+        for name, _ in gateway.COMMON_HEADERS:
+            assert f"add_header {name} " in body, (block.split("{")[0], name)
