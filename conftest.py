@@ -24,7 +24,7 @@ DEFAULT_PASSWORD = "correct-horse-battery"
 
 @pytest.fixture(scope="session")
 def auth_app(base_environ: dict[str, str]) -> Flask:
-    """auth-service on the session's PostgreSQL (directly, as ARCHITECTURE.md allows)."""
+    """auth-service on the session's PostgreSQL (directly, as docs/architecture.md allows)."""
     from auth_service import create_app
     from auth_service.extensions import db
 

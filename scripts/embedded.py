@@ -1,7 +1,7 @@
 """The embedded mode (`make run`): every HDMS service in one gevent process on SQLite.
 
 Each installed service's app is built with HDMS_ENV=embedded, migrated, and mounted behind one
-dispatcher with the gateway's routes (ARCHITECTURE.md), WebSockets included. Events and tasks
+dispatcher with the gateway's routes (docs/architecture.md), WebSockets included. Events and tasks
 stay in-process. A new service plugs in with one SERVICES line.
 
 The web application is served at / from its static export, built first when its sources

@@ -27,7 +27,7 @@ SERVICES = (
     ("communication-service", "communication_service", "/api/chat/openapi.json"),
     ("file-service", "file_service", "/api/files/openapi.json"),
 )
-#: Answers any endpoint may give besides its documented ones (API.md, "Errors").
+#: Answers any endpoint may give besides its documented ones (docs/api.md).
 COMMON_STATUSES = {400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503}
 SAMPLE_UUID = "00000000-0000-4000-8000-000000000000"
 NAMESPACE = uuid.UUID("6f1f3c1e-6a39-4a5e-9f0e-2f0d6f1b8d10")

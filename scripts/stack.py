@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import build_frontend  # noqa: E402
 import gateway  # noqa: E402
 
-#: The documented ports (ARCHITECTURE.md); taken ones are replaced by free ones.
+#: The documented ports (docs/architecture.md); taken ones are replaced by free ones.
 PORTS = {
     "gateway": 8080,
     "auth": 8000,

@@ -1,4 +1,4 @@
-"""docker-compose.yml and the Dockerfiles describe the topology of ARCHITECTURE.md.
+"""docker-compose.yml and the Dockerfiles describe the topology of docs/architecture.md.
 
 No Docker engine runs here: `docker-compose config` validates the file, and the parsed file is
 checked against the documented services, ports and dependencies.
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 
-#: service -> the ports ARCHITECTURE.md gives it
+#: service -> the ports docs/architecture.md gives it
 DOCUMENTED_PORTS = {
     "auth-service": {"8000"},
     "ticket-service": {"8002"},

@@ -1,6 +1,6 @@
 """auth-service: employees, departments, HDMS grants, login and token refresh.
 
-Compatible with the company's external auth service (API.md, "auth-service"): in production
+Compatible with the company's external auth service (docs/api.md, "auth-service"): in production
 AUTH_SERVICE_URL may point to that one instead.
 """
 

@@ -14,7 +14,7 @@ SERVICE_NAME = "communication"
 
 @dataclass(frozen=True)
 class RealtimeLimits:
-    """Bounds of every WebSocket connection (PITFALLS.md, "flask-sock / WebSockets")."""
+    """Bounds of every WebSocket connection (docs/pitfalls.md, "flask-sock and WebSockets")."""
 
     #: Seconds between server pings; a peer that misses one pong is dropped.
     ping_interval: float = 25.0

@@ -1,9 +1,9 @@
 """Stream a multipart/form-data upload straight to storage while hashing it.
 
 Werkzeug's form parser spools big parts to temporary files and keeps its own limits
-(PITFALLS.md, "Uploads"); here the body is read in chunks from the WSGI stream, the file part
-is written to its final disk as it arrives and hashed on the way, and the size limit is
-enforced per chunk, so memory stays bounded by the chunk size whatever the file's size.
+(docs/pitfalls.md, "Streamed uploads"); here the body is read in chunks from the WSGI stream,
+the file part is written to its final disk as it arrives and hashed on the way, and the size
+limit is enforced per chunk, so memory stays bounded by the chunk size whatever the file's size.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 INSTREAM (clamd(8)): send ``zINSTREAM\\0``, then chunks of a 4-byte big-endian length and the
 data, then a zero-length chunk; clamd answers ``stream: OK``, ``stream: <name> FOUND`` or an
 error. Past StreamMaxLength it answers ``INSTREAM size limit exceeded`` and closes: that is
-never "clean" (the file is treated as infected, PITFALLS.md).
+never "clean" (the file is treated as infected, docs/pitfalls.md).
 """
 
 from __future__ import annotations

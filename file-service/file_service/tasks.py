@@ -1,6 +1,6 @@
 """Processing queue: Celery on Redis db 2 in the stack, an in-process runner in the embedded mode.
 
-Celery settings follow PITFALLS.md: tasks are idempotent (they re-read the row), so acks_late
+Celery settings follow docs/pitfalls.md: tasks are idempotent (they re-read the row), so acks_late
 with reject_on_worker_lost is safe; a killed worker's task is delivered again. Time limits
 bound every run and the broker's visibility_timeout is above the hard limit so that a long
 run is never handed to a second worker meanwhile. One task at a time per worker process.
@@ -38,7 +38,7 @@ CELERY_REDIS_DB = 2
 
 
 def broker_url(redis_url: str) -> str:
-    """REDIS_URL with its database set to 2, the Celery broker's (ARCHITECTURE.md)."""
+    """REDIS_URL with its database set to 2, the Celery broker's (docs/architecture.md)."""
     if not redis_url:
         return ""
     parts = urlsplit(redis_url)

@@ -1,4 +1,4 @@
-"""flask-smorest base classes, subclassed once for every service (STYLE.md)."""
+"""flask-smorest base classes, subclassed once for every service (docs/style.md)."""
 
 from __future__ import annotations
 
@@ -213,7 +213,7 @@ def _has_nul(*values: Any) -> bool:
 
 
 def not_blank(value: str) -> None:
-    """Validator: a string field that must say something (API.md: blank strings are refused)."""
+    """Validator: a string field that must say something (docs/api.md: blank text is refused)."""
     if not value.strip():
         raise ma.ValidationError("Must not be blank.")
 

@@ -2,7 +2,7 @@
 
 Tokens are HS256 only, must carry exp, iat, jti, sub and type, and are checked with a small
 leeway. A refresh token is never accepted where an access token is due. Every failure is a 401
-problem+json (API.md, "Auth").
+problem+json (docs/api.md, "Authentication").
 """
 
 from __future__ import annotations

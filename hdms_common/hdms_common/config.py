@@ -38,7 +38,7 @@ def _int(value: str, name: str) -> int:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything a service may be configured with (ARCHITECTURE.md, "Configuration").
+    """Everything a service may be configured with (docs/architecture.md, "Configuration").
 
     ``database_url`` is the URL this service should use: PGBOUNCER_URL for services that go
     through the pooler when it is set, else ``<SERVICE>_DATABASE_URL``, else DATABASE_URL, else
@@ -119,7 +119,7 @@ def load_settings(
 ) -> Settings:
     """Read :class:`Settings` for ``service_name`` from the environment.
 
-    ``via_pgbouncer`` marks the services that ARCHITECTURE.md puts behind PgBouncer
+    ``via_pgbouncer`` marks the services that docs/architecture.md puts behind PgBouncer
     (ticket- and communication-service): they prefer PGBOUNCER_URL when it is set.
     """
     env = dict(os.environ if environ is None else environ)

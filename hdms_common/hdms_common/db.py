@@ -36,7 +36,7 @@ DbSession = Session | scoped_session[Any]
 
 
 def utcnow() -> datetime:
-    """Aware UTC now; every stored time is UTC (API.md, "Times")."""
+    """Aware UTC now; every stored time is UTC (docs/api.md, "Formats")."""
     return datetime.now(UTC)
 
 

@@ -2,7 +2,7 @@
 
 Services raise the domain errors below; werkzeug, flask-smorest/webargs, marshmallow and
 flask-jwt-extended errors are translated here too, so that a client never sees an HTML page,
-a framework-specific body or a traceback (API.md, "Errors"; RFC 7807).
+a framework-specific body or a traceback (docs/api.md, "Errors"; RFC 7807).
 """
 
 from __future__ import annotations
@@ -180,7 +180,10 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def webargs_messages(messages: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Flatten webargs' ``{location: {field: [...]}}`` (PITFALLS.md, "Request bodies")."""
+    """Flatten webargs' ``{location: {field: [...]}}`` to ``{field: [...]}`` (or ``query.field``).
+
+    See docs/pitfalls.md, "Request bodies and errors".
+    """
     flat: dict[str, list[str]] = {}
     for location, fields in messages.items():
         prefix = "" if location in ("json", "form", "files", "json_or_form") else location

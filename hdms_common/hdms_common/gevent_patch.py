@@ -1,7 +1,7 @@
 """Import first in any gevent process: monkey patching, then psycopg2 made cooperative.
 
 psycopg2 is C: unpatched, one slow query or lock wait freezes every greenlet of the worker,
-WebSockets included (PITFALLS.md, "gevent, gunicorn, psycopg2").
+WebSockets included (docs/pitfalls.md, "gevent, gunicorn and psycopg2").
 """
 
 from gevent import monkey

@@ -1,4 +1,4 @@
-"""Idempotency-Key support for writes that create (API.md, "Writes that create").
+"""Idempotency-Key support for writes that create (docs/api.md, "Idempotent creation").
 
 The same key with the same body replays the first response; the same key with another body is
 a 422. The key row is inserted in the same transaction as the created object, so a crash
@@ -93,7 +93,7 @@ def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
     """Wrap a create view (which commits) so an ``Idempotency-Key`` header makes it safe to retry.
 
     The key row is added to the view's own transaction just before it commits, so no
-    transaction stays open while the view calls other services (PITFALLS.md), and the unique
+    transaction stays open while the view calls other services (docs/pitfalls.md), and the unique
     (user, key) index makes the second of two concurrent requests fail at commit, roll back
     whatever it created, and replay the first. Place it above flask-smorest's decorators so
     that it sees the finished response.

@@ -28,7 +28,7 @@ def _skip_empty_autogenerate(migration_context: Any, revision: Any, directives: 
 def _only_own_tables(table_names: frozenset[str]) -> Any:
     """Autogenerate compares only this service's tables.
 
-    All services share one database (ARCHITECTURE.md); without this filter `flask db migrate`
+    All services share one database (docs/architecture.md); without this filter `flask db migrate`
     of one service would propose dropping every other service's tables.
     """
 

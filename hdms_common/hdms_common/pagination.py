@@ -1,4 +1,4 @@
-"""Keyset pagination with an opaque cursor (API.md, "Lists").
+"""Keyset pagination with an opaque cursor (docs/api.md, "Lists").
 
 Offsets skip or repeat rows when rows are inserted between two pages; a keyset cursor holds
 the sort key of the last row served and the next page starts strictly after it, so a page is

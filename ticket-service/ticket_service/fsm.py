@@ -1,4 +1,4 @@
-"""The ticket life cycle as data (TICKET_FSM.md), and the one function that applies it.
+"""The ticket life cycle as data (docs/ticket-life-cycle.md), and the one function that applies it.
 
 TRANSITIONS maps each action to its source states, target state, the roles allowed, its
 payload schema and its guards. :func:`apply` checks the actor, the state, the version and the

@@ -1,7 +1,7 @@
 """Celery tasks of ticket-service: the SLA sweep and the outbox relay, on a beat schedule.
 
 Run a worker with beat: ``celery -A ticket_service.tasks:celery_app worker -B``. The broker is
-Redis database 2 (ARCHITECTURE.md), derived from REDIS_URL. Both tasks are idempotent (they
+Redis database 2 (docs/architecture.md), derived from REDIS_URL. Both tasks are idempotent (they
 re-read the database under locks), so running one twice does no harm.
 """
 

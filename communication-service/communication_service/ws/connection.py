@@ -27,7 +27,7 @@ from communication_service.ws.hub import Frame
 
 log = logging.getLogger(__name__)
 
-# Close codes (4000-4999 are the application's; API.md fixes 4401 and 4403).
+# Close codes (4000-4999 are the application's; docs/api.md fixes 4401 and 4403).
 CLOSE_NORMAL = 1000
 CLOSE_BAD_REQUEST = 4400
 CLOSE_UNAUTHORIZED = 4401

@@ -67,7 +67,7 @@ def notification_channel(user_id: object) -> str:
 
 
 def pubsub_url(redis_url: str) -> str:
-    """REDIS_URL with database 1, the real-time one (ARCHITECTURE.md)."""
+    """REDIS_URL with database 1, the real-time one (docs/architecture.md)."""
     if not redis_url:
         return ""
     parts = urlsplit(redis_url)

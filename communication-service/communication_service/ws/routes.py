@@ -1,4 +1,4 @@
-"""The WebSocket routes (API.md): registered on ``sock`` before it is bound to the app."""
+"""The WebSocket routes (docs/api.md): registered on ``sock`` before it is bound to the app."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Real PostgreSQL, PgBouncer, Redis, nginx and clamd for tests, run from local binaries.
 
 The services are tested against the servers they run on in production, not against fakes:
-SQLite and in-memory stand-ins hide locking, pooling and scanning behaviour (PITFALLS.md). Each
+SQLite and in-memory stand-ins hide locking, pooling and scanning behaviour (docs/pitfalls.md). Each
 server here listens on a free loopback port, keeps every file in its own temporary folder and
 runs in its own process group, so parallel sessions do not collide and nothing touches the
 system installation (/etc, /var/lib, system services).

@@ -1,4 +1,4 @@
-"""Payload schemas of the life-cycle actions (TICKET_FSM.md, "Transitions").
+"""Payload schemas of the life-cycle actions (docs/ticket-life-cycle.md, "Transitions").
 
 The same schemas validate POST /api/tickets/{id}/status and the dedicated action endpoints;
 ``version`` travels beside them (body or If-Match).

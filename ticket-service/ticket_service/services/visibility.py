@@ -1,4 +1,6 @@
-"""Who sees which ticket (TICKET_FSM.md, API.md): the one rule lists, reads and writes share.
+"""Who sees which ticket: the one rule lists, reads and writes share.
+
+The rule is that of docs/ticket-life-cycle.md and docs/api.md:
 
 requestor -> their own; assignee -> assigned to them or holding one of their sub-tickets;
 approver -> tickets with an approval round naming them; moderator -> their departments;

@@ -14,7 +14,7 @@ import { isProblem } from "../problem";
 import type { AuditRow, StatusChange, SubTicket, SubTicketCreate, Ticket } from "../types";
 import { ticketKeys, useStoreTicket } from "./tickets";
 
-/** The public life-cycle actions of TICKET_FSM.md, as `allowed_actions` names them. */
+/** The public life-cycle actions of docs/ticket-life-cycle.md, as `allowed_actions` names them. */
 export const TICKET_ACTIONS = [
   "review",
   "assign",
