@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import current_app, request
 
-from hdms_common.auth import ASSIGNEE, current_user
+from hdms_common.app import settings_of
+from hdms_common.auth import ASSIGNEE, current_user, service_token
 from hdms_common.clients import AuthClient, FileClient
 from hdms_common.errors import Invalid
 from hdms_common.logging import current_request_id
@@ -15,6 +16,7 @@ from ticket_service.config import TicketPolicy
 from ticket_service.extensions import db
 from ticket_service.models import Ticket
 from ticket_service.services.tickets import ticket_view
+from ticket_service.services.visibility import SERVICE_NAME
 
 
 def policy() -> TicketPolicy:
@@ -33,6 +35,12 @@ def file_client() -> FileClient:
     client = current_app.extensions["hdms_file_client"]
     assert isinstance(client, FileClient)
     return client
+
+
+def directory_token() -> str:
+    """A service token for reading grants: auth-service shows them to admins only, and whether
+    someone may be assigned or approve is ticket-service's question, not its caller's."""
+    return service_token(SERVICE_NAME, settings_of(current_app).jwt_secret_key)
 
 
 def request_id() -> str | None:
@@ -71,7 +79,7 @@ def present(ticket: Ticket) -> dict[str, Any]:
 
 
 def end_read_transaction() -> None:
-    """Close the read transaction before calling another service (PITFALLS.md)."""
+    """Close the read transaction before calling another service (docs/pitfalls.md)."""
     db.session.rollback()
 
 
@@ -79,7 +87,7 @@ def assignee_facts(department_id: uuid.UUID, assignee_id: uuid.UUID) -> dict[str
     """{"assignee_verified": id} when auth-service says the user is an active assignee there."""
     end_read_transaction()
     holds = auth_client().employee_holds_role(
-        assignee_id, ASSIGNEE, department_id, token=current_user().token
+        assignee_id, ASSIGNEE, department_id, token=directory_token()
     )
     return {"assignee_verified": assignee_id} if holds else {}
 
@@ -87,7 +95,7 @@ def assignee_facts(department_id: uuid.UUID, assignee_id: uuid.UUID) -> dict[str
 def approver_facts(approver_ids: list[uuid.UUID]) -> dict[str, Any]:
     """{"approvers_verified": [...]}: the approvers auth-service knows as active HDMS users."""
     end_read_transaction()
-    token = current_user().token
+    token = directory_token()
     verified = []
     for approver_id in approver_ids:
         employee = auth_client().get_employee(approver_id, token=token)
