@@ -24,6 +24,7 @@ def valid_payload(action: str, cast) -> dict:
         "request_approval": {"approver_ids": [str(cast.admin.id)], "mode": "all"},
         "resolve": {"resolution_note": "Fixed"},
         "reopen": {"reason": "Broke again"},
+        "cancel_approval": {"reason": "Finance did not answer"},
     }.get(action, {})
 
 

@@ -168,6 +168,55 @@ def test_all_mode_round_declined_by_one_returns_the_ticket_to_work(api, cast, cl
     assert events[0][0]["approver_ids"] == [str(c.admin.id), str(c.second_assignee.id)]
 
 
+def cancel_round(client, api, ticket, user, reason="Nobody answers"):
+    return client.post(
+        f"/api/tickets/{ticket['id']}/status",
+        json={"action": "cancel_approval", "reason": reason, "version": api.get(ticket)["version"]},
+        headers=user.headers,
+    )
+
+
+def test_a_round_nobody_decides_can_always_be_cancelled(api, cast, client, fetch):
+    c = cast
+    ticket = api.in_state("in_progress")
+    approval = request_round(client, api, ticket, c.moderator, [c.admin.id]).get_json()
+
+    # The assignee did not request this round: only triage or its requester may end it.
+    refused = cancel_round(client, api, ticket, c.assignee)
+    assert refused.status_code == 403
+    assert api.get(ticket)["status"] == "waiting_approval"
+    blank = cancel_round(client, api, ticket, c.moderator, reason="  ")
+    assert blank.status_code == 422 and "reason" in blank.get_json()["errors"]
+
+    after = cancel_round(client, api, ticket, c.moderator, reason="Budget frozen")
+    assert after.status_code == 200 and after.get_json()["status"] == "in_progress"
+    rounds = client.get(
+        f"/api/tickets/{ticket['id']}/approvals/", headers=c.requestor.headers
+    ).get_json()
+    assert [(r["id"], r["status"]) for r in rounds["items"]] == [(approval["id"], "cancelled")]
+    assert decide(client, approval, c.admin, "approve").status_code == 409
+    last = api.history(ticket)["items"][-1]
+    assert (last["action"], last["from_state"], last["to_state"], last["reason"]) == (
+        "cancel_approval",
+        "waiting_approval",
+        "in_progress",
+        "Budget frozen",
+    )
+    [(payload,)] = fetch(
+        "SELECT payload FROM ticket_outbox WHERE event_type = 'approval.decided' "
+        "AND payload->>'ticket_id' = %s",
+        ticket["id"],
+    )
+    assert payload["outcome"] == "cancelled" and payload["approval_id"] == approval["id"]
+
+
+def test_the_assignee_who_requested_a_round_may_cancel_it(api, cast, client):
+    ticket = api.in_state("in_progress")
+    request_round(client, api, ticket, cast.assignee, [cast.admin.id])
+    assert cancel_round(client, api, ticket, cast.assignee).get_json()["status"] == "in_progress"
+    assert "cancel_approval" not in api.get(ticket, cast.assignee)["allowed_actions"]
+
+
 def test_any_mode_round_is_approved_by_the_first_approval(api, cast, client):
     ticket = api.in_state("in_progress")
     approval = request_round(

@@ -62,6 +62,7 @@ class Action(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     CANCEL = "cancel"
+    CANCEL_APPROVAL = "cancel_approval"
 
 
 class Role(StrEnum):
@@ -180,6 +181,20 @@ def approval_round_completed(ctx: TransitionContext) -> None:
     """The ticket leaves waiting_approval only when its round has an outcome."""
     if ctx.facts.get("approval_outcome") not in ("approved", "declined"):
         raise Conflict("The approval round is not complete.")
+
+
+def triage_or_round_requester(ctx: TransitionContext) -> None:
+    """A round is cancelled by a moderator or admin, or by the assignee who requested it."""
+    roles = roles_of(ctx.actor, ctx.ticket)
+    if roles & {Role.MODERATOR, Role.ADMIN}:
+        return
+    requested_by = ctx.session.scalar(
+        sa.select(Approval.requested_by).where(
+            Approval.ticket_id == ctx.ticket.id, Approval.status == "pending"
+        )
+    )
+    if requested_by != ctx.actor.id:
+        raise Forbidden("Only a moderator, an admin or who requested the round may cancel it.")
 
 
 # --- effects: the columns an action changes besides status -----------------------------------
@@ -370,6 +385,16 @@ TRANSITIONS: dict[Action, Transition] = {
             reason_field="reason",
         ),
         _t(Action.CANCEL, {S.NEW, S.UNDER_REVIEW}, S.CANCELLED, {R.REQUESTOR}),
+        _t(
+            Action.CANCEL_APPROVAL,
+            {S.WAITING_APPROVAL},
+            S.IN_PROGRESS,
+            {R.ASSIGNEE, R.MODERATOR, R.ADMIN},
+            payloads.ReasonSchema,
+            guards=(triage_or_round_requester,),
+            locks_ticket=True,
+            reason_field="reason",
+        ),
     )
 }
 

@@ -157,6 +157,18 @@ def perform_transition(
         return common.present(
             tickets.get_ticket(session=db.session, actor=user, ticket_id=approval.ticket_id)
         )
+    if transition.action == fsm.Action.CANCEL_APPROVAL:
+        ticket = approvals.cancel_approval_round(
+            session=db.session,
+            actor=user,
+            ticket_id=ticket_id,
+            data=payload,
+            policy=common.policy(),
+            version=version,
+            request_id=common.request_id(),
+        )
+        db.session.commit()
+        return common.present(ticket)
     ticket = fsm.apply(
         session=db.session,
         ticket_id=ticket_id,

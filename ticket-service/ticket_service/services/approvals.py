@@ -84,6 +84,55 @@ def request_approval(
     return approval
 
 
+def cancel_approval_round(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    ticket_id: uuid.UUID,
+    data: Mapping[str, Any],
+    policy: TicketPolicy,
+    version: int | None,
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> Ticket:
+    """End the pending round as cancelled; the ticket goes back to in_progress.
+
+    A round must always be able to end, even when its approvers never decide.
+    """
+    now = now or utcnow()
+    ticket = fsm.apply(
+        session=session,
+        ticket_id=ticket_id,
+        action=fsm.Action.CANCEL_APPROVAL,
+        actor=actor,
+        payload=data,
+        policy=policy,
+        version=version,
+        now=now,
+        request_id=request_id,
+    )
+    approval = session.scalar(
+        sa.select(Approval).where(Approval.ticket_id == ticket.id, Approval.status == "pending")
+    )
+    if approval is not None:
+        approval.status = "cancelled"
+        approval.decided_at = now
+        approval.updated_at = now
+        session.flush()
+        record_event(
+            session=session,
+            event_type="approval.decided",
+            ticket=ticket,
+            actor_id=actor.id,
+            now=now,
+            request_id=request_id,
+            approval_id=approval.id,
+            outcome="cancelled",
+            reason=data.get("reason"),
+        )
+    return ticket
+
+
 def list_approvals(
     *, session: DbSession, actor: CurrentUser, ticket_id: uuid.UUID
 ) -> list[Approval]:

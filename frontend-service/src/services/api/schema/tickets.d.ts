@@ -1177,7 +1177,7 @@ export type components = {
              * @description The life-cycle action (see /fsm).
              * @enum {string}
              */
-            action: "review" | "assign" | "reassign" | "reject" | "postpone" | "resume" | "acknowledge" | "progress" | "request_approval" | "resolve" | "close" | "reopen" | "cancel";
+            action: "review" | "assign" | "reassign" | "reject" | "postpone" | "resume" | "acknowledge" | "progress" | "request_approval" | "resolve" | "close" | "reopen" | "cancel" | "cancel_approval";
             /** @description Required by request_approval. Any other action refuses it. */
             approver_ids?: string[];
             /**
@@ -1194,7 +1194,7 @@ export type components = {
             note?: string;
             /** @description Required by progress. Any other action refuses it. */
             percent?: number;
-            /** @description Required by reject, postpone, reopen; optional for resume. Any other action refuses it. */
+            /** @description Required by reject, postpone, reopen, cancel_approval; optional for resume. Any other action refuses it. */
             reason?: string;
             /** @description Required by resolve. Any other action refuses it. */
             resolution_note?: string;
@@ -1259,7 +1259,7 @@ export type components = {
             /** Format: date-time */
             acknowledged_at: string | null;
             /** @description The actions you may try now (POST .../status). */
-            allowed_actions: ("review" | "assign" | "reassign" | "reject" | "postpone" | "resume" | "acknowledge" | "progress" | "request_approval" | "resolve" | "close" | "reopen" | "cancel")[];
+            allowed_actions: ("review" | "assign" | "reassign" | "reject" | "postpone" | "resume" | "acknowledge" | "progress" | "request_approval" | "resolve" | "close" | "reopen" | "cancel" | "cancel_approval")[];
             /** Format: uuid */
             assignee_id: string | null;
             attachments: components["schemas"]["Attachment"][];
