@@ -36,6 +36,8 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         "FILE_MAX_BYTES": str(5 * 1024 * 1024),
         "CORS_ORIGINS": "https://desk.example.com",
         "WEB_CONCURRENCY": "1",
+        # Every test client logs in from 127.0.0.1 (the browser tests many times over).
+        "AUTH_LOGIN_ATTEMPTS_PER_ADDRESS": "100000",
     }
     started = subprocess.run(
         [sys.executable, str(STACK), "up", "--auto-ports", "--timeout", "180"],

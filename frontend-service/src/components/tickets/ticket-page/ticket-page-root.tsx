@@ -66,7 +66,7 @@ export function TicketPage({ ticket }: { ticket: Ticket }) {
     <div className="grid gap-4 lg:grid-cols-3">
       <div className="flex min-w-0 flex-col gap-4 lg:col-span-2">
         <nav aria-label="Breadcrumb" className="text-sm">
-          <Link href="/tickets" className="text-primary underline-offset-4 hover:underline">
+          <Link href="/tickets" className="text-primary underline underline-offset-4">
             Tickets
           </Link>
           <span className="text-muted-foreground"> / {ticket.number}</span>
