@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
 
@@ -8,6 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
+import { useOpenedOnce } from "@/lib/use-opened-once";
 import { describeProblem } from "@/services/api/forms";
 import { useUpdateDepartment } from "@/services/api/queries/admin";
 import { useDepartments } from "@/services/api/queries/employees";
@@ -15,8 +17,12 @@ import type { Department } from "@/services/api/types";
 
 import { AdminNav } from "./admin-nav";
 import { AdminOnly } from "./admin-only";
-import { DeactivateDepartmentDialog } from "./dialogs/deactivate-department-dialog";
-import { DepartmentDialog } from "./dialogs/department-dialog";
+
+// The dialogs (and the dialog and form libraries) load when one is first opened.
+const DepartmentDialog = dynamic(() => import("./dialogs/department-dialog").then((m) => m.DepartmentDialog), { ssr: false });
+const DeactivateDepartmentDialog = dynamic(() => import("./dialogs/deactivate-department-dialog").then((m) => m.DeactivateDepartmentDialog), {
+  ssr: false,
+});
 
 export function DepartmentsRoot() {
   return (
@@ -38,6 +44,8 @@ function DepartmentsScreen() {
   useEffect(() => setIncludeInactiveNow(fromUrl), [fromUrl]);
   const [editing, setEditing] = useState<Editing>(null);
   const [deactivating, setDeactivating] = useState<Department | null>(null);
+  const editOpened = useOpenedOnce(editing !== null);
+  const deactivateOpened = useOpenedOnce(deactivating !== null);
 
   function setIncludeInactive(value: boolean) {
     setIncludeInactiveNow(value);
@@ -65,12 +73,14 @@ function DepartmentsScreen() {
         onEdit={(department) => setEditing({ mode: "edit", department })}
         onDeactivate={setDeactivating}
       />
-      <DepartmentDialog
-        isOpen={editing !== null}
-        onClose={() => setEditing(null)}
-        department={editing?.mode === "edit" ? editing.department : undefined}
-      />
-      <DeactivateDepartmentDialog department={deactivating} onClose={() => setDeactivating(null)} />
+      {editOpened ? (
+        <DepartmentDialog
+          isOpen={editing !== null}
+          onClose={() => setEditing(null)}
+          department={editing?.mode === "edit" ? editing.department : undefined}
+        />
+      ) : null}
+      {deactivateOpened ? <DeactivateDepartmentDialog department={deactivating} onClose={() => setDeactivating(null)} /> : null}
     </div>
   );
 }

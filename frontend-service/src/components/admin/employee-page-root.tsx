@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
@@ -7,6 +8,7 @@ import { useState } from "react";
 import { ErrorState, NotFoundState } from "@/components/shell/access-states";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
+import { useOpenedOnce } from "@/lib/use-opened-once";
 import { useDepartments, useEmployee } from "@/services/api/queries/employees";
 import { useSession } from "@/services/api/session";
 import type { Employee } from "@/services/api/types";
@@ -14,10 +16,18 @@ import type { Employee } from "@/services/api/types";
 import { AdminNav } from "./admin-nav";
 import { AdminOnly } from "./admin-only";
 import { useAnyDepartmentName } from "./department-select";
-import { DeactivateEmployeeDialog } from "./dialogs/deactivate-employee-dialog";
-import { EmployeeEditForm } from "./employee-edit-form";
 import { EmployeeStatusBadge } from "./employee-status-badge";
 import { GrantsTable } from "./grants-table";
+
+// The form library and the dialog load apart from the page: the edit form as soon as the
+// employee is shown, the deactivation dialog when it is first opened.
+const EmployeeEditForm = dynamic(() => import("./employee-edit-form").then((m) => m.EmployeeEditForm), {
+  ssr: false,
+  loading: () => <Skeleton className="h-72 w-full" />,
+});
+const DeactivateEmployeeDialog = dynamic(() => import("./dialogs/deactivate-employee-dialog").then((m) => m.DeactivateEmployeeDialog), {
+  ssr: false,
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,6 +56,7 @@ function EmployeeDetails({ employee }: { employee: Employee }) {
   const departments = useDepartments(true);
   const departmentName = useAnyDepartmentName(employee.department_id);
   const [deactivating, setDeactivating] = useState(false);
+  const deactivateOpened = useOpenedOnce(deactivating);
   const isSelf = session.user?.id === employee.id;
 
   return (
@@ -104,7 +115,7 @@ function EmployeeDetails({ employee }: { employee: Employee }) {
           <Button className="mt-3" variant="destructive" onClick={() => setDeactivating(true)}>
             Deactivate employee
           </Button>
-          <DeactivateEmployeeDialog isOpen={deactivating} onClose={() => setDeactivating(false)} employee={employee} />
+          {deactivateOpened ? <DeactivateEmployeeDialog isOpen={deactivating} onClose={() => setDeactivating(false)} employee={employee} /> : null}
         </section>
       ) : null}
     </div>

@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
@@ -10,16 +11,19 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
+import { useOpenedOnce } from "@/lib/use-opened-once";
 import { useEmployeePages } from "@/services/api/queries/admin";
 import type { Employee } from "@/services/api/types";
 
 import { AdminNav } from "./admin-nav";
 import { AdminOnly } from "./admin-only";
 import { DepartmentSelect, useAnyDepartmentName } from "./department-select";
-import { NewEmployeeDialog } from "./dialogs/new-employee-dialog";
 import { EmployeeStatusBadge } from "./employee-status-badge";
 import { ROLE_LABELS } from "./roles";
 import { useEmployeeFilters, type ActiveFilter } from "./use-employee-filters";
+
+// The form (and the dialog and form libraries) loads when it is first opened.
+const NewEmployeeDialog = dynamic(() => import("./dialogs/new-employee-dialog").then((m) => m.NewEmployeeDialog), { ssr: false });
 
 export function EmployeesRoot() {
   return (
@@ -32,6 +36,7 @@ export function EmployeesRoot() {
 function EmployeesScreen() {
   const router = useRouter();
   const [creating, setCreating] = useState(false);
+  const createOpened = useOpenedOnce(creating);
   const { value, setFilters, apiFilters } = useEmployeeFilters();
   const filtered = Boolean(apiFilters.q || apiFilters.department_id || apiFilters.is_active !== undefined);
 
@@ -44,14 +49,16 @@ function EmployeesScreen() {
       <AdminNav />
       <EmployeeFiltersBar value={value} onChange={setFilters} />
       <EmployeeList filters={apiFilters} filtered={filtered} onCreate={() => setCreating(true)} />
-      <NewEmployeeDialog
-        isOpen={creating}
-        onClose={() => setCreating(false)}
-        onCreated={(employee) => {
-          setCreating(false);
-          if (employee.id) router.push(`/admin/employees/view?id=${employee.id}`);
-        }}
-      />
+      {createOpened ? (
+        <NewEmployeeDialog
+          isOpen={creating}
+          onClose={() => setCreating(false)}
+          onCreated={(employee) => {
+            setCreating(false);
+            if (employee.id) router.push(`/admin/employees/view?id=${employee.id}`);
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "@/lib/zod";
 
 import type { components } from "@/services/api/schema/tickets";
 
@@ -6,12 +6,14 @@ import type { components } from "@/services/api/schema/tickets";
 export const decisionSchema = z
   .object({
     decision: z.enum(["approve", "decline"]),
-    comment: z.string().trim().max(2000, "At most 2000 characters."),
+    comment: z.string().check(z.trim(), z.maxLength(2000, "At most 2000 characters.")),
   })
-  .superRefine((values, ctx) => {
-    if (values.decision === "decline" && !values.comment) {
-      ctx.addIssue({ code: "custom", path: ["comment"], message: "Say why you decline." });
-    }
-  }) satisfies z.ZodType<components["schemas"]["DecisionCreate"]>;
+  .check(
+    z.superRefine((values, ctx) => {
+      if (values.decision === "decline" && !values.comment) {
+        ctx.addIssue({ code: "custom", path: ["comment"], message: "Say why you decline." });
+      }
+    }),
+  ) satisfies z.ZodMiniType<components["schemas"]["DecisionCreate"]>;
 
 export type DecisionValues = z.infer<typeof decisionSchema>;

@@ -1,23 +1,21 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
-import { useId } from "react";
-import { useForm } from "react-hook-form";
+import dynamic from "next/dynamic";
 
 import { PersonName } from "@/components/people/person-name";
 import { ErrorState } from "@/components/shell/access-states";
 import { formatDateTime } from "@/components/tickets/ticket-page/format";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
-import { Field, FormError } from "@/components/ui/field";
-import { Textarea } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
-import { applyProblem } from "@/services/api/forms";
-import { useDecideApproval, useTicketApprovals } from "@/services/api/queries/approvals";
+import { useTicketApprovals } from "@/services/api/queries/approvals";
 import { useSession } from "@/services/api/session";
 import type { Approval } from "@/services/api/types";
 
-import { decisionSchema, type DecisionValues } from "./ticket-approvals.schema";
+// The decision form (and the form library) loads only for an approver whose decision is needed.
+const DecisionForm = dynamic(() => import("./ticket-decision-form").then((m) => m.DecisionForm), {
+  ssr: false,
+  loading: () => <Skeleton className="mt-3 h-44 w-full" />,
+});
 
 const ROUND_STATUS: Record<string, { label: string; tone: "neutral" | "warning" | "success" | "danger" }> = {
   pending: { label: "Pending", tone: "warning" },
@@ -27,54 +25,6 @@ const ROUND_STATUS: Record<string, { label: string; tone: "neutral" | "warning" 
 };
 
 const MODE_LABEL: Record<string, string> = { all: "All must approve", any: "Any one approves" };
-
-/** The approver's own decision form on a pending round: approve or decline, with a comment. */
-function DecisionForm({ approval, ticketId }: { approval: Approval; ticketId: string }) {
-  const mutation = useDecideApproval(ticketId);
-  const form = useForm<DecisionValues>({ resolver: zodResolver(decisionSchema), defaultValues: { decision: "approve", comment: "" } });
-  const { errors } = form.formState;
-  const headingId = useId();
-
-  function onSubmit(values: DecisionValues) {
-    mutation.mutate(
-      { approvalId: approval.id ?? "", decision: values.decision, comment: values.comment.trim() },
-      { onSuccess: () => form.reset(), onError: (error) => applyProblem(form, error) },
-    );
-  }
-
-  function decide(decision: DecisionValues["decision"]) {
-    form.setValue("decision", decision);
-    void form.handleSubmit(onSubmit)();
-  }
-
-  return (
-    <form
-      aria-labelledby={headingId}
-      noValidate
-      className="mt-3 flex flex-col gap-3 rounded-md border border-primary/30 bg-accent p-3"
-      onSubmit={(event) => {
-        event.preventDefault();
-        decide("approve");
-      }}
-    >
-      <p id={headingId} className="text-sm font-medium">
-        Your decision is needed
-      </p>
-      <FormError message={errors.root?.server?.message} />
-      <Field label="Comment" error={errors.comment?.message} hint="Required to decline.">
-        <Textarea {...form.register("comment")} />
-      </Field>
-      <div className="flex flex-wrap gap-2">
-        <Button disabled={mutation.isPending} onClick={() => decide("approve")}>
-          Approve
-        </Button>
-        <Button variant="destructive" disabled={mutation.isPending} onClick={() => decide("decline")}>
-          Decline
-        </Button>
-      </div>
-    </form>
-  );
-}
 
 function Round({ approval, ticketId, index }: { approval: Approval; ticketId: string; index: number }) {
   const { user } = useSession();

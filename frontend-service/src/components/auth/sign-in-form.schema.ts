@@ -1,10 +1,10 @@
-import { z } from "zod";
+import * as z from "@/lib/zod";
 
 import type { components } from "@/services/api/schema/auth";
 
 export const signInSchema = z.object({
-  employee_code: z.string().trim().min(1, "Enter your employee code."),
-  password: z.string().min(1, "Enter your password."),
-}) satisfies z.ZodType<components["schemas"]["Login"]>;
+  employee_code: z.string().check(z.trim(), z.minLength(1, "Enter your employee code.")),
+  password: z.string().check(z.minLength(1, "Enter your password.")),
+}) satisfies z.ZodMiniType<components["schemas"]["Login"]>;
 
 export type SignInValues = z.infer<typeof signInSchema>;

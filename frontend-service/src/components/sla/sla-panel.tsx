@@ -1,14 +1,18 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useState } from "react";
 
 import { formatDateTime } from "@/components/tickets/ticket-page/format";
 import { Button } from "@/components/ui/button";
+import { useOpenedOnce } from "@/lib/use-opened-once";
 import type { Ticket } from "@/services/api/types";
 
 import { Countdown } from "./countdown";
 import { SlaBadge } from "./sla-badge";
-import { SlaOverrideDialog } from "./sla-override-dialog";
+
+// The override form (and the dialog and form libraries) loads when it is first opened.
+const SlaOverrideDialog = dynamic(() => import("./sla-override-dialog").then((m) => m.SlaOverrideDialog), { ssr: false });
 
 function Clock({
   label,
@@ -56,6 +60,7 @@ function Clock({
  */
 export function SlaPanel({ ticket, canOverride, onConflict }: { ticket: Ticket; canOverride: boolean; onConflict: () => void }) {
   const [overriding, setOverriding] = useState(false);
+  const overrideOpened = useOpenedOnce(overriding);
   const terminal = ["closed", "rejected", "cancelled"].includes(ticket.status ?? "");
   return (
     <section aria-labelledby="sla-heading" className="rounded-lg border border-border bg-surface p-4">
@@ -95,7 +100,7 @@ export function SlaPanel({ ticket, canOverride, onConflict }: { ticket: Ticket; 
           breachedAt={ticket.resolution_breached_at}
         />
       </dl>
-      {canOverride ? (
+      {canOverride && overrideOpened ? (
         <SlaOverrideDialog key={ticket.version} ticket={ticket} isOpen={overriding} onClose={() => setOverriding(false)} onConflict={onConflict} />
       ) : null}
     </section>

@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useState } from "react";
 
 import { PersonName } from "@/components/people/person-name";
@@ -9,6 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toast";
+import { useOpenedOnce } from "@/lib/use-opened-once";
 import type { SessionUser } from "@/services/api/auth";
 import { describeProblem } from "@/services/api/forms";
 import { useDepartmentName } from "@/services/api/queries/employees";
@@ -16,7 +18,9 @@ import { useSubTickets, useSubTicketStatus, type SubTicketAction } from "@/servi
 import { useSession } from "@/services/api/session";
 import type { SubTicket, Ticket } from "@/services/api/types";
 
-import { SubTicketCreateDialog } from "./sub-ticket-create-dialog";
+
+// The create form (and the dialog and form libraries) loads when it is first opened.
+const SubTicketCreateDialog = dynamic(() => import("./sub-ticket-create-dialog").then((m) => m.SubTicketCreateDialog), { ssr: false });
 
 const STATUS: Record<string, { label: string; tone: "neutral" | "primary" | "warning" | "success" | "danger" }> = {
   open: { label: "Open", tone: "neutral" },
@@ -90,6 +94,7 @@ export function SubTicketsSection({ ticket }: { ticket: Ticket }) {
   const { user } = useSession();
   const subTickets = useSubTickets(ticket.id ?? "");
   const [creating, setCreating] = useState(false);
+  const createOpened = useOpenedOnce(creating);
   const mayCreate = canSplit(user, ticket);
   return (
     <section aria-labelledby="sub-tickets-heading" className="rounded-lg border border-border bg-surface p-4">
@@ -120,7 +125,7 @@ export function SubTicketsSection({ ticket }: { ticket: Ticket }) {
           </ul>
         )}
       </div>
-      {mayCreate ? <SubTicketCreateDialog ticket={ticket} isOpen={creating} onClose={() => setCreating(false)} /> : null}
+      {mayCreate && createOpened ? <SubTicketCreateDialog ticket={ticket} isOpen={creating} onClose={() => setCreating(false)} /> : null}
     </section>
   );
 }

@@ -1,12 +1,13 @@
 "use client";
 
 import * as RadixDialog from "@radix-ui/react-dialog";
-import type { ReactNode } from "react";
+import { useLayoutEffect, useRef, type ReactNode } from "react";
 
 import { cn } from "@/lib/cn";
 
 /**
- * A controlled dialog: Radix traps focus inside and gives it back to the opener on close.
+ * A controlled dialog: Radix traps focus inside; on close, focus goes back to whatever had it
+ * when the dialog opened (a controlled dialog has no Radix trigger to return to).
  * Domain dialogs pass isOpen/onClose and render their form as children.
  */
 export function Dialog({
@@ -24,6 +25,11 @@ export function Dialog({
   children: ReactNode;
   className?: string;
 }) {
+  const opener = useRef<HTMLElement | null>(null);
+  // A layout effect runs before Radix moves focus into the dialog (in its own effect).
+  useLayoutEffect(() => {
+    if (isOpen && document.activeElement instanceof HTMLElement) opener.current = document.activeElement;
+  }, [isOpen]);
   return (
     <RadixDialog.Root open={isOpen} onOpenChange={(open) => (open ? undefined : onClose())}>
       <RadixDialog.Portal>
@@ -34,7 +40,12 @@ export function Dialog({
             "fixed top-1/2 left-1/2 z-50 max-h-[90vh] w-[calc(100%-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 overflow-y-auto rounded-lg border border-border bg-surface p-5 shadow-lg",
             className,
           )}
-          aria-describedby={description ? undefined : undefined}
+          onCloseAutoFocus={(event) => {
+            if (opener.current?.isConnected) {
+              event.preventDefault();
+              opener.current.focus();
+            }
+          }}
         >
           <RadixDialog.Title className="text-lg font-semibold">{title}</RadixDialog.Title>
           {description ? (

@@ -1,5 +1,6 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
@@ -8,10 +9,14 @@ import { EmptyState, ErrorState } from "@/components/shell/access-states";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { cn } from "@/lib/cn";
+import { useOpenedOnce } from "@/lib/use-opened-once";
 import { usePendingApprovals } from "@/services/api/queries/pending-approvals";
 
-import { DecisionDialog, type DecisionChoice } from "./decision-dialog";
+import type { DecisionChoice } from "./decision-dialog";
 import { PendingApprovalItem } from "./pending-approval-item";
+
+// The decision form (and the dialog and form libraries) loads when it is first opened.
+const DecisionDialog = dynamic(() => import("./decision-dialog").then((m) => m.DecisionDialog), { ssr: false });
 
 const VIEWS = [
   { key: "pending", href: "/approvals", label: "Waiting for my decision" },
@@ -63,6 +68,7 @@ function ListSkeleton() {
 export function PendingApprovalsList() {
   const query = usePendingApprovals(true);
   const [choice, setChoice] = useState<DecisionChoice | null>(null);
+  const dialogOpened = useOpenedOnce(choice !== null);
 
   if (query.isPending) return <ListSkeleton />;
   if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} what="approvals" />;
@@ -93,7 +99,7 @@ export function PendingApprovalsList() {
           {query.isFetchingNextPage ? "Loading…" : "Load more"}
         </Button>
       ) : null}
-      <DecisionDialog choice={choice} onClose={() => setChoice(null)} />
+      {dialogOpened ? <DecisionDialog choice={choice} onClose={() => setChoice(null)} /> : null}
     </section>
   );
 }

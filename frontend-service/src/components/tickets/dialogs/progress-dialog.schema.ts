@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "@/lib/zod";
 
 import type { components } from "@/services/api/schema/tickets";
 
@@ -6,14 +6,16 @@ import type { components } from "@/services/api/schema/tickets";
 export function progressSchema(current: number) {
   return z
     .object({
-      percent: z.number().int().min(0).max(100),
-      note: z.string().trim().max(2000, "At most 2000 characters."),
+      percent: z.number().check(z.int(), z.minimum(0), z.maximum(100)),
+      note: z.string().check(z.trim(), z.maxLength(2000, "At most 2000 characters.")),
     })
-    .superRefine((values, ctx) => {
-      if (values.percent < current && !values.note) {
-        ctx.addIssue({ code: "custom", path: ["note"], message: `Explain why progress goes down from ${current}%.` });
-      }
-    }) satisfies z.ZodType<Omit<components["schemas"]["Progress"], "version">>;
+    .check(
+      z.superRefine((values, ctx) => {
+        if (values.percent < current && !values.note) {
+          ctx.addIssue({ code: "custom", path: ["note"], message: `Explain why progress goes down from ${current}%.` });
+        }
+      }),
+    ) satisfies z.ZodMiniType<Omit<components["schemas"]["Progress"], "version">>;
 }
 
 export type ProgressValues = z.infer<ReturnType<typeof progressSchema>>;

@@ -1,4 +1,31 @@
-import { NewTicketForm } from "./new-ticket-form";
+"use client";
+
+import dynamic from "next/dynamic";
+
+import { Skeleton } from "@/components/ui/skeleton";
+
+// The form and its libraries (form state, validation) load apart from the page, which shows
+// its heading at once and a placeholder of the form's shape meanwhile.
+const NewTicketForm = dynamic(() => import("./new-ticket-form").then((m) => m.NewTicketForm), {
+  ssr: false,
+  loading: () => <NewTicketFormSkeleton />,
+});
+
+function NewTicketFormSkeleton() {
+  return (
+    <div className="flex flex-col gap-5" aria-busy="true" aria-label="Loading the form">
+      <div className="grid gap-5 md:grid-cols-2">
+        <Skeleton className="h-16 w-full" />
+        <Skeleton className="h-16 w-full" />
+      </div>
+      <Skeleton className="h-16 w-full" />
+      <Skeleton className="h-16 w-full" />
+      <Skeleton className="h-40 w-full" />
+      <Skeleton className="h-28 w-full" />
+      <Skeleton className="h-10 w-32" />
+    </div>
+  );
+}
 
 /** New ticket: a department, what is needed, and any files that help explain it. */
 export function NewTicketRoot() {

@@ -1,14 +1,8 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useState } from "react";
 
-import { AssignDialog } from "@/components/tickets/dialogs/assign-dialog";
-import { ConfirmActionDialog } from "@/components/tickets/dialogs/confirm-action-dialog";
-import { PostponeDialog } from "@/components/tickets/dialogs/postpone-dialog";
-import { ProgressDialog } from "@/components/tickets/dialogs/progress-dialog";
-import { ReasonDialog } from "@/components/tickets/dialogs/reason-dialog";
-import { RequestApprovalDialog } from "@/components/tickets/dialogs/request-approval-dialog";
-import { ResolveDialog } from "@/components/tickets/dialogs/resolve-dialog";
 import { Button } from "@/components/ui/button";
 import { toast } from "@/components/ui/toast";
 import { describeProblem } from "@/services/api/forms";
@@ -16,6 +10,9 @@ import { isConflict, useTicketAction, type TicketAction } from "@/services/api/q
 import type { Ticket } from "@/services/api/types";
 
 import { actionButtonLabel, orderActions } from "./action-labels";
+
+// The action dialogs (and the dialog and form libraries) load when a button first opens one.
+const ActionDialog = dynamic(() => import("./ticket-action-dialog").then((m) => m.ActionDialog), { ssr: false });
 
 /** Actions that need input (or a second thought) open a dialog; the rest apply at once. */
 const WITH_DIALOG = new Set([
@@ -35,33 +32,6 @@ const WITH_DIALOG = new Set([
 
 const SECONDARY = new Set(["postpone", "resume", "reopen", "cancel_approval"]);
 const DESTRUCTIVE = new Set(["reject", "cancel"]);
-
-function ActionDialog({ action, ticket, onClose, onConflict }: { action: string; ticket: Ticket; onClose: () => void; onConflict: () => void }) {
-  const props = { ticket, isOpen: true, onClose, onConflict };
-  switch (action) {
-    case "assign":
-    case "reassign":
-      return <AssignDialog action={action} {...props} />;
-    case "reject":
-    case "reopen":
-    case "cancel_approval":
-    case "resume":
-      return <ReasonDialog action={action} {...props} />;
-    case "postpone":
-      return <PostponeDialog {...props} />;
-    case "progress":
-      return <ProgressDialog {...props} />;
-    case "request_approval":
-      return <RequestApprovalDialog {...props} />;
-    case "resolve":
-      return <ResolveDialog {...props} />;
-    case "close":
-    case "cancel":
-      return <ConfirmActionDialog action={action} {...props} />;
-    default:
-      return null;
-  }
-}
 
 /**
  * One button per action in the ticket's `allowed_actions`, and nothing else: the server
