@@ -75,7 +75,8 @@ def test_the_process_command_runs_one_file_now(
     requestor: TestUser,
 ) -> None:
     key = send_upload(requestor, "a.txt", b"process me\n").get_json()["file_key"]
-    result = app.test_cli_runner().invoke(args=["process", key])
+    # "--": a file_key may begin with "-" (it is URL-safe base64), which click reads as an option.
+    result = app.test_cli_runner().invoke(args=["process", "--", key])
     assert result.exit_code == 0, result.output
     body = client.get(f"/api/files/{key}/status/", headers=requestor.headers).get_json()
     assert body["status"] == "ready"
