@@ -211,7 +211,7 @@ def print_banner(
         f"HDMS is running at http://localhost:{port}  (services: {', '.join(services)})",
         f"API docs: http://localhost:{port}/api/<auth|tickets|chat|files>/docs",
         "",
-        "Demo logins (POST /api/auth/login-hdms {employee_code, password}):",
+        "Demo logins (sign in at the web application; API: POST /api/auth/login-hdms):",
     ]
     lines += [
         f"  {code:8} {password:22} {name:18} {roles}" for code, password, name, roles in logins
