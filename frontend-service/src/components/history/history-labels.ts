@@ -1,4 +1,5 @@
 /** Readable words for audit rows: actions, states and changed fields. */
+import { statusLabel } from "@/components/tickets/ticket-badges";
 import { humanize } from "@/components/tickets/ticket-page/format";
 
 const ACTIONS: Record<string, string> = {
@@ -37,23 +38,8 @@ export function actionLabel(action: string | null | undefined): string {
   return ACTIONS[action] ?? humanize(action).toLowerCase();
 }
 
-export const STATUS_LABELS: Record<string, string> = {
-  new: "New",
-  under_review: "Under review",
-  assigned: "Assigned",
-  in_progress: "In progress",
-  waiting_approval: "Waiting for approval",
-  postponed: "Postponed",
-  resolved: "Resolved",
-  closed: "Closed",
-  rejected: "Rejected",
-  cancelled: "Cancelled",
-};
 
-export function statusLabel(status: string | null | undefined): string {
-  if (!status) return "—";
-  return STATUS_LABELS[status] ?? humanize(status);
-}
+export { statusLabel };
 
 const FIELDS: Record<string, string> = {
   title: "Title",

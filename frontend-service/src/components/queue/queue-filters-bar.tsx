@@ -3,7 +3,7 @@
 import { useId, useState, type ReactNode } from "react";
 
 import { MultiCheck, SearchInput } from "@/components/tickets/list/filter-controls";
-import { PRIORITY_LABELS, statusLabel } from "@/components/tickets/list/ticket-badges";
+import { PRIORITY_LABELS, statusLabel } from "@/components/tickets/ticket-badges";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { cn } from "@/lib/cn";

@@ -2,7 +2,7 @@ import Link from "next/link";
 
 import { PersonName } from "@/components/people/person-name";
 import { SlaCell } from "@/components/tickets/list/sla-cell";
-import { PriorityBadge, StatusBadge } from "@/components/tickets/list/ticket-badges";
+import { PriorityBadge, StatusBadge } from "@/components/tickets/ticket-badges";
 import { formatDate, ticketHref } from "@/components/tickets/list/ticket-row";
 import { Badge } from "@/components/ui/badge";
 import type { Ticket } from "@/services/api/types";

@@ -44,7 +44,7 @@ export function tickFor(dueAt: string, now: number): number {
 }
 
 /** The current time, refreshed by a local timer (never the server). */
-export function useNow(intervalMs: number): number {
+export function useNow(intervalMs = 30_000): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), intervalMs);

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { EmptyState, ErrorState, ForbiddenState } from "@/components/shell/access-states";
 import { LoadMore } from "@/components/tickets/list/load-more";
 import { useNow } from "@/components/tickets/list/sla-cell";
-import { statusLabel } from "@/components/tickets/list/ticket-badges";
+import { statusLabel } from "@/components/tickets/ticket-badges";
 import { TicketListSkeleton } from "@/components/tickets/list/ticket-list-skeleton";
 import { TicketRow } from "@/components/tickets/list/ticket-row";
 import { readList, useUrlFilters, writeParam } from "@/components/tickets/list/url-filters";

@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useId } from "react";
 
 import { PersonName } from "@/components/people/person-name";
-import { PriorityBadge, StatusBadge } from "@/components/tickets/list/ticket-badges";
+import { PriorityBadge, StatusBadge } from "@/components/tickets/ticket-badges";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { PendingApproval } from "@/services/api/queries/pending-approvals";

@@ -1,7 +1,5 @@
 "use client";
 
-import { useEffect, useState } from "react";
-
 import { Badge } from "@/components/ui/badge";
 import type { SlaStatus, Ticket } from "@/services/api/types";
 
@@ -62,15 +60,8 @@ export function describeSla(ticket: SlaFields, now: number): { label: string; to
   return { label: SLA_LABELS[sla], tone: SLA_TONES[sla], detail: `${what} in ${formatDuration(due - now)}` };
 }
 
-/** The time now, refreshed every interval, for countdowns (a local clock, not a server poll). */
-export function useNow(intervalMs = 30_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs]);
-  return now;
-}
+/** The time now for countdowns: the SLA domain's local clock (never a server poll). */
+export { useNow } from "@/components/sla/countdown";
 
 /** A row's SLA: a coloured badge with its text, and the countdown beside it. */
 export function SlaCell({ ticket, now }: { ticket: SlaFields; now: number }) {

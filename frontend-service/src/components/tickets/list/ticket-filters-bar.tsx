@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { TICKET_STATUSES } from "@/services/api/types";
 
 import { MultiCheck, SearchInput } from "./filter-controls";
-import { statusLabel } from "./ticket-badges";
+import { statusLabel } from "@/components/tickets/ticket-badges";
 import type { MyTicketFilters } from "./url-filters";
 
 /** The filters of My tickets: status (several) and a text search. */

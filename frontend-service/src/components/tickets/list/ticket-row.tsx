@@ -3,7 +3,7 @@ import Link from "next/link";
 import type { Ticket } from "@/services/api/types";
 
 import { SlaCell } from "./sla-cell";
-import { PriorityBadge, StatusBadge } from "./ticket-badges";
+import { PriorityBadge, StatusBadge } from "@/components/tickets/ticket-badges";
 
 export function ticketHref(id: string | undefined): string {
   return `/tickets/view?id=${encodeURIComponent(id ?? "")}`;

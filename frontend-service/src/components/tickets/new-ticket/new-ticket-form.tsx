@@ -21,7 +21,7 @@ import { useDepartments } from "@/services/api/queries/employees";
 import { useCreateTicket } from "@/services/api/queries/tickets";
 import { PRIORITIES } from "@/services/api/types";
 
-import { PRIORITY_LABELS } from "../list/ticket-badges";
+import { PRIORITY_LABELS } from "@/components/tickets/ticket-badges";
 import { ticketHref } from "../list/ticket-row";
 import { NEW_TICKET_DEFAULTS, newTicketSchema, type NewTicketValues } from "./new-ticket-form.schema";
 

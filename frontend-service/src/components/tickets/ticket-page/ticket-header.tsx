@@ -6,7 +6,7 @@ import { useDepartmentName } from "@/services/api/queries/employees";
 import type { Ticket } from "@/services/api/types";
 
 import { formatDateTime } from "./format";
-import { PriorityBadge, TicketStatusBadge } from "./ticket-status-badge";
+import { PriorityBadge, StatusBadge } from "@/components/tickets/ticket-badges";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -25,8 +25,8 @@ export function TicketHeader({ ticket }: { ticket: Ticket }) {
     <header className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground">
         <span className="font-mono">{ticket.number}</span>
-        <TicketStatusBadge status={ticket.status} />
-        <PriorityBadge priority={ticket.priority} />
+        <StatusBadge status={ticket.status} />
+        <PriorityBadge priority={ticket.priority} withNoun />
         <SlaBadge status={ticket.sla_status} />
       </div>
       <h1 className="text-2xl font-semibold break-words">{ticket.title}</h1>

@@ -1,3 +1,4 @@
+/** The one place a ticket's status and priority get their words and colours. */
 import { Badge } from "@/components/ui/badge";
 import type { Priority, TicketStatus } from "@/services/api/types";
 
@@ -6,7 +7,7 @@ export const STATUS_LABELS: Record<TicketStatus, string> = {
   under_review: "Under review",
   assigned: "Assigned",
   in_progress: "In progress",
-  waiting_approval: "Waiting approval",
+  waiting_approval: "Waiting for approval",
   postponed: "Postponed",
   resolved: "Resolved",
   closed: "Closed",
@@ -41,19 +42,26 @@ const PRIORITY_TONES: Record<Priority, "neutral" | "primary" | "warning" | "dang
   critical: "danger",
 };
 
-export function statusLabel(status: string | undefined): string {
-  return STATUS_LABELS[status as TicketStatus] ?? status ?? "—";
+export function statusLabel(status: string | null | undefined): string {
+  if (!status) return "—";
+  return STATUS_LABELS[status as TicketStatus] ?? status.replaceAll("_", " ");
 }
 
-export function StatusBadge({ status }: { status: string | undefined }) {
+export function StatusBadge({ status }: { status: string | null | undefined }) {
   return <Badge tone={STATUS_TONES[status as TicketStatus] ?? "neutral"}>{statusLabel(status)}</Badge>;
 }
 
-export function PriorityBadge({ priority }: { priority: string | undefined }) {
+/** "High" in a Priority column; `withNoun` says "High priority" where nothing else does. */
+export function PriorityBadge({ priority, withNoun = false }: { priority: string | null | undefined; withNoun?: boolean }) {
+  const label = PRIORITY_LABELS[priority as Priority] ?? priority ?? "—";
   return (
     <Badge tone={PRIORITY_TONES[priority as Priority] ?? "neutral"}>
-      <span className="sr-only">Priority: </span>
-      {PRIORITY_LABELS[priority as Priority] ?? priority ?? "—"}
+      {withNoun ? `${label} priority` : (
+        <>
+          <span className="sr-only">Priority: </span>
+          {label}
+        </>
+      )}
     </Badge>
   );
 }
