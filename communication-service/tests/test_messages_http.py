@@ -241,3 +241,43 @@ def test_concurrent_senders_get_consecutive_numbers(live, user, open_ticket, dep
         thread.join()
     assert failures == []
     assert sorted(seqs) == list(range(1, 61))
+
+
+def test_concurrent_retries_of_one_client_msg_id_store_one_message_and_answer_it(
+    live, user, open_ticket, department
+):
+    import threading
+
+    import requests
+
+    requestor, assignee = user(), user(roles={"assignee": [department]})
+    ticket = open_ticket(requestor, assignee)
+    answers: list[tuple[int, dict]] = []
+    start = threading.Barrier(10)
+
+    def send() -> None:
+        start.wait()
+        response = requests.post(
+            f"{live.url}/api/chat/{ticket}/messages/",
+            json={"body": "sent once", "client_msg_id": "retry-1"},
+            headers=requestor.headers,
+            timeout=15,
+        )
+        answers.append((response.status_code, response.json()))
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [200] * 9 + [201], answers
+    assert {body["id"] for _, body in answers} == {answers[0][1]["id"]}
+    # The number the losers took under the lock is given back: the next message follows on.
+    later = requests.post(
+        f"{live.url}/api/chat/{ticket}/messages/",
+        json={"body": "next"},
+        headers=requestor.headers,
+        timeout=10,
+    ).json()
+    assert (answers[0][1]["seq"], later["seq"]) == (1, 2)

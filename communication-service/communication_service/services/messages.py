@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from communication_service.models import ChatMessage
-from communication_service.services.tickets import next_seq
+from communication_service.services.tickets import give_back_seq, next_seq
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import Conflict, Invalid
@@ -40,25 +40,35 @@ def post_message(
     the first answer); the same id with another body or on another ticket is a 409.
     """
     if client_msg_id is not None:
-        existing = session.scalar(
-            sa.select(ChatMessage).where(
-                ChatMessage.sender_id == sender.id, ChatMessage.client_msg_id == client_msg_id
-            )
+        resent = _resend_of(
+            session=session,
+            ticket_id=ticket_id,
+            sender=sender,
+            body=body,
+            attachments=attachments,
+            client_msg_id=client_msg_id,
         )
-        if existing is not None:
-            if (
-                existing.ticket_id != ticket_id
-                or existing.body != body
-                or list(existing.attachments) != list(attachments)
-            ):
-                raise Conflict(
-                    "This client_msg_id was already used for another message.",
-                    errors={"client_msg_id": ["Already used for another message."]},
-                )
-            return Posted(message=existing, created=False)
+        if resent is not None:
+            return resent
+    seq = next_seq(session=session, ticket_id=ticket_id)
+    if client_msg_id is not None:
+        # Twins of one send can both pass the first look; under the ticket's row lock (taken
+        # by next_seq) a twin that won has committed and is seen: answer with its message and
+        # give the number back, so the ticket's numbering keeps no gap.
+        resent = _resend_of(
+            session=session,
+            ticket_id=ticket_id,
+            sender=sender,
+            body=body,
+            attachments=attachments,
+            client_msg_id=client_msg_id,
+        )
+        if resent is not None:
+            give_back_seq(session=session, ticket_id=ticket_id)
+            return resent
     message = ChatMessage(
         ticket_id=ticket_id,
-        seq=next_seq(session=session, ticket_id=ticket_id),
+        seq=seq,
         sender_id=sender.id,
         sender_name=sender.name[:200],
         body=body,
@@ -69,6 +79,35 @@ def post_message(
     session.add(message)
     session.flush()
     return Posted(message=message, created=True)
+
+
+def _resend_of(
+    *,
+    session: DbSession,
+    ticket_id: uuid.UUID,
+    sender: CurrentUser,
+    body: str,
+    attachments: Sequence[str],
+    client_msg_id: str,
+) -> Posted | None:
+    """The stored message of an earlier send with this client_msg_id, if any (409 if it differs)."""
+    existing = session.scalar(
+        sa.select(ChatMessage).where(
+            ChatMessage.sender_id == sender.id, ChatMessage.client_msg_id == client_msg_id
+        )
+    )
+    if existing is None:
+        return None
+    if (
+        existing.ticket_id != ticket_id
+        or existing.body != body
+        or list(existing.attachments) != list(attachments)
+    ):
+        raise Conflict(
+            "This client_msg_id was already used for another message.",
+            errors={"client_msg_id": ["Already used for another message."]},
+        )
+    return Posted(message=existing, created=False)
 
 
 def resolve_after(

@@ -98,6 +98,16 @@ def next_seq(*, session: DbSession, ticket_id: uuid.UUID) -> int:
     return int(seq)
 
 
+def give_back_seq(*, session: DbSession, ticket_id: uuid.UUID) -> None:
+    """Undo this transaction's next_seq, whose row lock it still holds (no one else moved it)."""
+    session.execute(
+        sa.update(ChatTicket)
+        .where(ChatTicket.ticket_id == ticket_id)
+        .values(last_seq=ChatTicket.last_seq - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def last_seq(*, session: DbSession, ticket_id: uuid.UUID) -> int:
     """The number of the ticket's latest message (0 when it has none)."""
     value = session.scalar(sa.select(ChatTicket.last_seq).where(ChatTicket.ticket_id == ticket_id))
