@@ -331,3 +331,34 @@ def test_an_approval_outcome_tells_the_requestor_and_the_assignee(app, events, d
     for person in (requestor, assignee):
         assert [n.type for n in notifications_of(app, person.id)] == ["approval_approved"]
     assert notifications_of(app, approver.id) == []
+
+
+def test_moderators_hear_of_a_new_ticket_even_when_the_chat_knew_it_first(
+    app, events, create_user, department, token_user
+):
+    """The requestor's ticket page can ask the chat about the ticket (which then learns it from
+    ticket-service) before ticket.created arrives through the stream."""
+    from communication_service.models import ChatTicket
+
+    moderator = create_user(roles={"moderator": [department]}, department_id=department)
+    requestor = token_user(roles={"requestor": [department]})
+    ticket = uuid.uuid4()
+    with app.app_context():
+        now = utcnow()
+        db.session.add(
+            ChatTicket(
+                ticket_id=ticket,
+                department_id=department,
+                last_seq=0,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        db.session.commit()
+
+    events.publish(
+        "ticket.created", ticket_payload(ticket, department=department, requestor=requestor.id)
+    )
+
+    assert [n.type for n in notifications_of(app, moderator.id)] == ["ticket_created"]
+    assert (moderator.id, "moderator") in participants_of(app, ticket)

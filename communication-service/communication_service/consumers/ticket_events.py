@@ -76,7 +76,9 @@ class TicketEventHandler:
             try:
                 if events.was_processed(session=session, event_id=event.id):
                     return
-                lookup = events.needs_moderators(session=session, payload=payload)
+                lookup = events.needs_moderators(
+                    session=session, payload=payload, event_type=event.type
+                )
                 session.rollback()  # no transaction stays open while auth-service is asked
                 moderators = self.moderators_of(str(payload["department_id"])) if lookup else None
                 applied = events.apply_ticket_event(

@@ -41,12 +41,18 @@ def was_processed(*, session: DbSession, event_id: str) -> bool:
     return session.get(ProcessedEvent, event_id) is not None
 
 
-def needs_moderators(*, session: DbSession, payload: Mapping[str, Any]) -> bool:
-    """Whether the event brings a department whose moderators are not on the ticket yet."""
+def needs_moderators(
+    *, session: DbSession, payload: Mapping[str, Any], event_type: str = ""
+) -> bool:
+    """Whether the department's moderators must be looked up for this event: a new ticket
+    (they are told of it, even when the chat learnt of the ticket first, from a participant
+    who opened its page before the event arrived), or a department not on the ticket yet."""
     department = payload.get("department_id")
     ticket_id = payload.get("ticket_id")
     if not department or not ticket_id:
         return False
+    if event_type == "ticket.created":
+        return True
     try:
         ticket = session.get(ChatTicket, uuid.UUID(str(ticket_id)))
     except ValueError:
