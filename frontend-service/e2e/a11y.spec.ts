@@ -8,6 +8,13 @@ import type { Page } from "@playwright/test";
 import { apiLogin, createAssignedTicketViaApi, createTicketViaApi, expect, test } from "./fixtures";
 import { expectAccessible, saveScreenshot } from "./helpers";
 
+/** The chat and the attachments load after the page (next/dynamic): check them too. */
+async function waitForTicketPageParts(page: Page): Promise<void> {
+  await expect(page.getByRole("heading", { name: /^Chat/ })).toBeVisible();
+  await expect(page.getByRole("log")).toBeVisible();
+  await expect(page.getByRole("heading", { name: /^Attachments/ })).toBeVisible();
+}
+
 async function check(page: Page, screen: string, testInfo: import("@playwright/test").TestInfo): Promise<void> {
   // Nothing still loading: axe checks what the user reads, not skeletons.
   await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
@@ -51,6 +58,7 @@ test.describe("accessibility of the key screens", () => {
 
     await page.goto(`/tickets/view?id=${ticket.id}`);
     await expect(page.getByRole("heading", { level: 1, name: "Desk lamp is broken" })).toBeVisible();
+    await waitForTicketPageParts(page);
     await check(page, "ticket-page", testInfo);
   });
 
@@ -60,6 +68,7 @@ test.describe("accessibility of the key screens", () => {
     await page.goto(`/tickets/view?id=${ticket.id}`);
     await expect(page.getByRole("heading", { level: 1, name: "Wi-Fi drops in the lab" })).toBeVisible();
     await expect(page.getByRole("group", { name: "Ticket actions" }).getByRole("button", { name: "Resolve" })).toBeVisible();
+    await waitForTicketPageParts(page);
     await check(page, "ticket-page-assignee", testInfo);
   });
 
