@@ -11,7 +11,7 @@ import { expectAccessible, saveScreenshot } from "./helpers";
 /** The chat and the attachments load after the page (next/dynamic): check them too. */
 async function waitForTicketPageParts(page: Page): Promise<void> {
   await expect(page.getByRole("heading", { name: /^Chat/ })).toBeVisible();
-  await expect(page.getByRole("log")).toBeVisible();
+  await expect(page.getByRole("log")).toBeAttached();
   await expect(page.getByRole("heading", { name: /^Attachments/ })).toBeVisible();
 }
 
