@@ -14,7 +14,10 @@ import { isProblem } from "../problem";
 import type { AuditRow, StatusChange, SubTicket, SubTicketCreate, Ticket } from "../types";
 import { ticketKeys, useStoreTicket } from "./tickets";
 
-/** The public life-cycle actions of docs/ticket-life-cycle.md, as `allowed_actions` names them. */
+/**
+ * The public life-cycle actions of docs/ticket-life-cycle.md, as `allowed_actions` names them.
+ * Checked against the generated StatusChange enum, so a contract change fails the type check.
+ */
 export const TICKET_ACTIONS = [
   "review",
   "assign",
@@ -30,7 +33,7 @@ export const TICKET_ACTIONS = [
   "reopen",
   "cancel",
   "cancel_approval",
-] as const;
+] as const satisfies readonly StatusChange["action"][];
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
 export function isTicketAction(value: string): value is TicketAction {
