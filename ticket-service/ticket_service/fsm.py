@@ -19,7 +19,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from hdms_common.auth import CurrentUser
-from hdms_common.db import DbSession, utcnow
+from hdms_common.db import DbSession
 from hdms_common.errors import Conflict, Forbidden, IllegalTransition, Invalid, StaleVersion
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Approval, SubTicket, Ticket
@@ -225,6 +225,7 @@ def _resolve(ctx: TransitionContext) -> dict[str, Any]:
         "resolved_at": ctx.now,
         "resolution_note": ctx.payload["resolution_note"],
         "progress": 100,
+        **sla.pause_changes(now=ctx.now),
     }
 
 
@@ -373,6 +374,8 @@ TRANSITIONS: dict[Action, Transition] = {
             S.CLOSED,
             {R.REQUESTOR, R.MODERATOR, R.ADMIN, R.SYSTEM},
             effect=_close,
+            # Only the sweep gives one (users' payload has no reason field).
+            reason_field="reason",
         ),
         _t(
             Action.REOPEN,
@@ -507,7 +510,7 @@ def apply(
     ticket is read again and the caller gets 409 if the action no longer applies, else 412.
     """
     transition = TRANSITIONS[Action(action)]
-    now = now or utcnow()
+    now = now or policy.clock()
     ticket = get_visible_ticket(
         session=session, actor=actor, ticket_id=ticket_id, lock=transition.locks_ticket
     )
@@ -526,10 +529,16 @@ def apply(
     from_status = ticket.status
     target = transition.target or Status(ticket.postponed_from or Status.NEW)
     changes: dict[str, Any] = {"status": str(target), **transition.effect(context)}
-    if from_status == Status.POSTPONED and target != Status.POSTPONED:
+    if from_status == Status.POSTPONED:
         changes.update(postponed_from=None, resume_at=None)
+    if (
+        from_status in sla.PAUSING_STATES
+        and target not in sla.PAUSING_STATES
+        and target not in TERMINAL
+    ):
         changes.update(sla.resume_changes(ticket, policy=policy, now=now))
-    before = {name: getattr(ticket, name) for name in changes}
+    # sla_status is derived from the new values below; it belongs to the row's changes too.
+    before = {name: getattr(ticket, name) for name in (*changes, "sla_status")}
     read_version = ticket.version
     result = session.execute(
         sa.update(Ticket)
@@ -543,11 +552,10 @@ def apply(
             raise _illegal(fresh, transition, actor)
         raise _stale(fresh)
     session.refresh(ticket)
-    if ticket.status != Status.POSTPONED:
-        new_sla = sla.sla_status_of(ticket, policy=policy, now=now)
-        if new_sla != ticket.sla_status:
-            ticket.sla_status = new_sla
-            session.flush()
+    new_sla = sla.sla_status_of(ticket, policy=policy, now=now)
+    if new_sla != ticket.sla_status:
+        ticket.sla_status = new_sla
+        session.flush()
 
     diff = {
         name: [value, getattr(ticket, name)]
@@ -558,6 +566,11 @@ def apply(
     audit_changes = dict(diff)
     if facts and "approval_outcome" in facts:
         audit_changes["approval_outcome"] = [None, facts["approval_outcome"]]
+    if facts and "approval_id" in facts:
+        audit_changes["approval_id"] = [None, facts["approval_id"]]
+    if transition.action == Action.REQUEST_APPROVAL:
+        audit_changes["approver_ids"] = [None, [str(a) for a in payload["approver_ids"]]]
+        audit_changes["mode"] = [None, payload.get("mode", "all")]
     append_audit(
         session=session,
         ticket_id=ticket.id,
@@ -571,7 +584,15 @@ def apply(
         now=now,
     )
     _record_transition_event(
-        session, transition, ticket, actor, before, from_status, reason, now, request_id
+        session,
+        transition,
+        ticket,
+        actor,
+        {name: value for name, value in before.items() if name in changes},
+        from_status,
+        reason,
+        now,
+        request_id,
     )
     return ticket
 
