@@ -115,6 +115,7 @@ class Upload(MethodView):
             actor_id=current_user().id,
             received=received,
             idempotency_key=key,
+            ticket_visible=_ticket_visible,
         )
         if replayed:
             return attachment, 201, {"Idempotent-Replayed": "true"}
