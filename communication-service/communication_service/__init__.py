@@ -51,7 +51,9 @@ def create_app(settings: Settings | None = None, environ: dict[str, str] | None 
     )
     register_blueprints(api)
     import communication_service.ws.routes  # noqa: F401 - registers the socket routes on sock
+    from communication_service.ws.server import use_safe_close_reasons
 
+    use_safe_close_reasons()
     sock.init_app(app)
     app.extensions["hdms_realtime"] = Realtime(app, redis_url=settings.redis_url, limits=limits)
     register_cli(app)
