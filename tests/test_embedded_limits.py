@@ -1,6 +1,6 @@
 """The embedded server (`make run`) keeps the gateway's limits: bodies past nginx's sizes are a
 413 before they are read, connections end with their WebSocket, and what the HTTP server
-refuses itself is problem+json too (docs/architecture.md, "Embedded mode")."""
+refuses itself is problem+json too (docs/architecture.md, "Three ways to run the same code")."""
 
 from __future__ import annotations
 
