@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import json
 import logging
 import os
 import secrets
 import signal
+import socket
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +34,9 @@ from hdms_common.errors import PROBLEM_MIMETYPE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import build_frontend  # noqa: E402
+from gevent import pywsgi  # noqa: E402 - after the monkey patching
 from static_site import StaticSite, web_root_from  # noqa: E402
+from werkzeug.exceptions import RequestEntityTooLarge  # noqa: E402
 
 log = logging.getLogger("hdms.embedded")
 
@@ -63,15 +67,166 @@ def installed_services() -> list[ServiceMount]:
     return [s for s in SERVICES if importlib.util.find_spec(s.package) is not None]
 
 
+def problem_body(status: int, title: str, detail: str) -> bytes:
+    """A problem+json body written without Flask (the dispatcher and the HTTP server's own
+    answers), the same shape as hdms_common.errors.problem_response."""
+    slug = title.lower().replace(" ", "-")
+    problem = {"type": f"urn:hdms:problem:{slug}", "title": title, "status": status}
+    return json.dumps({**problem, "detail": detail}).encode()
+
+
 def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    body = (
-        b'{"type":"urn:hdms:problem:not-found","title":"Not Found","status":404,'
-        b'"detail":"No HDMS service serves this path."}'
-    )
+    body = problem_body(404, "Not Found", "No HDMS service serves this path.")
     start_response(
         "404 Not Found", [("Content-Type", PROBLEM_MIMETYPE), ("Content-Length", str(len(body)))]
     )
     return [body]
+
+
+#: The body sizes of the stack's nginx (nginx/hdms.conf.template): 1 MiB for the API, the
+#: FILE_MAX_BYTES of file-service for uploads, which stream to it.
+API_BODY_LIMIT = 1024 * 1024
+UPLOAD_PATH = "/api/files/upload/"
+#: Set in the WSGI environ when the connection must end with this request (a body refused
+#: before it was read: what follows on the connection is not a request).
+CLOSE_AFTER = "hdms.close_connection"
+
+
+def is_websocket(environ: dict[str, Any]) -> bool:
+    return str(environ.get("HTTP_UPGRADE", "")).lower() == "websocket"
+
+
+class LimitedInput:
+    """A chunked request body that stops at ``limit`` bytes: reading past it is a 413 (and the
+    connection is closed after the answer, as the rest of the body is never read)."""
+
+    def __init__(self, stream: Any, limit: int, environ: dict[str, Any]) -> None:
+        self.stream = stream
+        self.limit = limit
+        self.environ = environ
+        self.read_so_far = 0
+
+    def _count(self, data: bytes) -> bytes:
+        self.read_so_far += len(data)
+        if self.read_so_far > self.limit:
+            self.environ[CLOSE_AFTER] = True
+            raise RequestEntityTooLarge(f"The request body is larger than {self.limit} bytes.")
+        return data
+
+    def read(self, size: int | None = -1) -> bytes:
+        wanted = self.limit + 1 - self.read_so_far if size is None or size < 0 else size
+        return self._count(self.stream.read(max(0, min(wanted, self.limit + 1))))
+
+    def readline(self, size: int | None = -1) -> bytes:
+        wanted = self.limit + 1 - self.read_so_far if size is None or size < 0 else size
+        return self._count(self.stream.readline(max(0, min(wanted, self.limit + 1))))
+
+    def __iter__(self) -> Iterable[bytes]:
+        while line := self.readline():
+            yield line
+
+
+class BodyLimit:
+    """The gateway's body limits in front of the dispatcher: a Content-Length past the limit
+    is a 413 before a byte of the body is read; a chunked body is cut off at the limit."""
+
+    def __init__(self, app: Any, *, limit: int, upload_limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.upload_limit = upload_limit
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        limit = self.upload_limit if environ.get("PATH_INFO") == UPLOAD_PATH else self.limit
+        length = str(environ.get("CONTENT_LENGTH") or "")
+        if length.isdigit() and int(length) > limit:
+            environ[CLOSE_AFTER] = True
+            body = problem_body(
+                413, "Payload Too Large", f"The request body is larger than {limit} bytes."
+            )
+            start_response(
+                "413 Payload Too Large",
+                [
+                    ("Content-Type", PROBLEM_MIMETYPE),
+                    ("Content-Length", str(len(body))),
+                    ("Connection", "close"),
+                ],
+            )
+            return [body]
+        chunked = "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
+        if chunked and not is_websocket(environ):
+            environ["wsgi.input"] = LimitedInput(environ["wsgi.input"], limit, environ)
+        return self.app(environ, start_response)
+
+
+def _raw_problem(status: int, reason: str, detail: str) -> bytes:
+    body = problem_body(status, reason, detail)
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
+        f"Content-Type: {PROBLEM_MIMETYPE}\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("latin-1") + body
+
+
+#: What the HTTP server answers itself, before any app sees the request.
+SERVER_PROBLEMS = {
+    "400": _raw_problem(400, "Bad Request", "The request is not valid HTTP."),
+    "414": _raw_problem(414, "URI Too Long", "The request line is too long."),
+}
+
+
+class EmbeddedHandler(pywsgi.WSGIHandler):  # type: ignore[misc]
+    """gevent's handler, made to behave like the stack's gateway:
+
+    - the requests it refuses itself (a bad request line, a URI that is too long, unreadable
+      input) are answered with problem+json bodies, not empty ones;
+    - a connection ends with its WebSocket (accepted, refused or closed): the bytes a client
+      sends after it are never read as a new HTTP request;
+    - a connection whose body was refused unread (413) is closed rather than drained.
+    """
+
+    def handle_one_request(self) -> Any:
+        result = super().handle_one_request()
+        if isinstance(result, tuple):
+            status = str(result[0])
+            return status, SERVER_PROBLEMS.get(status, SERVER_PROBLEMS["400"])
+        return result
+
+    def run_application(self) -> None:
+        try:
+            super().run_application()
+        finally:
+            if is_websocket(self.environ) or self.environ.get(CLOSE_AFTER):
+                self.close_connection = True
+                # Nothing more is read: not the rest of a refused body, nor what follows a
+                # WebSocket (gevent would otherwise drain it or parse it as a request).
+                self.wsgi_input._chunked_input_error = True
+                if is_websocket(self.environ):
+                    # The WebSocket ran on a duplicate of this socket: shutting the
+                    # connection down ends both.
+                    try:
+                        self.socket.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+    def _send_error_response_if_possible(self, error_code: int) -> None:
+        if self.response_length:
+            self.close_connection = True
+            return
+        status, reason = (400, "Bad Request") if error_code == 400 else (500, "Server Error")
+        detail = "The request could not be read." if error_code == 400 else "Unexpected error."
+        body = problem_body(status, reason if status == 400 else "Internal Server Error", detail)
+        headers = [
+            ("Content-Type", PROBLEM_MIMETYPE),
+            ("Content-Length", str(len(body))),
+            ("Connection", "close"),
+        ]
+        try:
+            self.start_response(f"{status} {reason}", headers)
+            self.write(body)
+        except OSError:
+            self.close_connection = True
 
 
 def is_api_path(path: str) -> bool:
@@ -161,6 +316,14 @@ def seed_demo(apps: dict[str, Flask]) -> list[tuple[str, str, str, str]]:
     return logins
 
 
+def upload_limit(apps: dict[str, Flask]) -> int:
+    """file-service's FILE_MAX_BYTES (with room for the multipart envelope), as nginx has it."""
+    file_app = apps.get("file")
+    settings = file_app.config.get("HDMS_SETTINGS") if file_app is not None else None
+    max_bytes = getattr(settings, "file_max_bytes", 1024**3)
+    return int(max_bytes) + 64 * 1024
+
+
 def build_dispatcher(apps: dict[str, Flask], web_root: Path | None = None) -> PathDispatcher:
     by_name = {s.name: s for s in SERVICES}
     mounts = [(prefix, app) for name, app in apps.items() for prefix in by_name[name].prefixes]
@@ -236,18 +399,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from gevent import pywsgi
-
     environ = embedded_environ(Path(args.var_dir).resolve(), args.port)
     apps = build_apps(environ)
     logins = seed_demo(apps)
     if args.migrate_only:
         print(f"migrated and seeded: {', '.join(apps)}")
         return 0
-    server = pywsgi.WSGIServer((args.host, args.port), log=None)
+    server = pywsgi.WSGIServer((args.host, args.port), log=None, handler_class=EmbeddedHandler)
     server.init_socket()  # fail now, before the build and the banner, if the port is taken
     web_root, web_problem = prepare_web(args.web_root, build=not args.no_web)
-    server.application = build_dispatcher(apps, web_root)
+    server.application = BodyLimit(
+        build_dispatcher(apps, web_root), limit=API_BODY_LIMIT, upload_limit=upload_limit(apps)
+    )
 
     def stop(signum: int, frame: Any) -> None:
         print("\nstopping HDMS...", flush=True)

@@ -38,9 +38,12 @@ class EmbeddedServer:
         self.copier.join(timeout=5)
 
 
-def start_embedded(var_dir: Path, log_path: Path, *, timeout: float = 120.0) -> EmbeddedServer:
+def start_embedded(
+    var_dir: Path, log_path: Path, *, timeout: float = 120.0, web: bool = True
+) -> EmbeddedServer:
     """The server with its data in ``var_dir`` and its output copied to ``log_path`` (read
-    continuously, so a full pipe never blocks it)."""
+    continuously, so a full pipe never blocks it); ``web=False`` serves the API alone, without
+    building the web application first."""
     port = free_port()
     env = {
         k: v
@@ -48,7 +51,15 @@ def start_embedded(var_dir: Path, log_path: Path, *, timeout: float = 120.0) -> 
         if k not in ("DATABASE_URL", "PGBOUNCER_URL", "REDIS_URL")
     }
     process = subprocess.Popen(
-        [sys.executable, str(EMBEDDED), "--port", str(port), "--var-dir", str(var_dir)],
+        [
+            sys.executable,
+            str(EMBEDDED),
+            "--port",
+            str(port),
+            "--var-dir",
+            str(var_dir),
+            *([] if web else ["--no-web"]),
+        ],
         cwd=var_dir,
         env=env,
         stdout=subprocess.PIPE,

@@ -93,7 +93,7 @@ def main() -> int:
         base = args.url.rstrip("/")
     else:
         try:
-            server = start_embedded(work, log_path)
+            server = start_embedded(work, log_path, web=False)  # the API is fuzzed, not the pages
         except RuntimeError as error:
             raise SystemExit(str(error)) from None
         base = server.url

@@ -114,3 +114,43 @@ def test_grant_for_unknown_employee_is_404(client, admin, department):
     assert (
         client.post("/api/hdms/grant-access", json=body, headers=admin.headers).status_code == 404
     )
+
+
+def _grants(response):
+    return sorted((g["role"], g["department_id"]) for g in response.get_json()["grants"])
+
+
+def test_revoking_without_roles_or_departments_means_all_of_them(
+    client, admin, create_user, create_department
+):
+    first, second = create_department(), create_department()
+    employee = create_user(
+        roles={"requestor": [first, second], "assignee": [first, second]}, department_id=first
+    )
+    base = {"employee_id": str(employee.id)}
+
+    response = client.delete(
+        "/api/hdms/grant-access", json={**base, "roles": ["assignee"]}, headers=admin.headers
+    )
+    assert response.status_code == 200, response.get_json()
+    assert _grants(response) == sorted([("requestor", str(first)), ("requestor", str(second))])
+
+    response = client.delete(
+        "/api/hdms/grant-access",
+        json={**base, "department_ids": [str(first)]},
+        headers=admin.headers,
+    )
+    assert response.status_code == 200, response.get_json()
+    assert _grants(response) == [("requestor", str(second))]
+
+    response = client.delete("/api/hdms/grant-access", json=base, headers=admin.headers)
+    assert response.status_code == 200, response.get_json()
+    assert _grants(response) == []
+
+
+def test_granting_still_needs_roles_and_departments(client, admin, requestor):
+    response = client.post(
+        "/api/hdms/grant-access", json={"employee_id": str(requestor.id)}, headers=admin.headers
+    )
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"roles", "department_ids"}

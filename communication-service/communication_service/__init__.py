@@ -9,9 +9,7 @@ import logging
 import threading
 from pathlib import Path
 
-from flask import Flask, Response
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from flask import Flask
 
 from communication_service.api import register_blueprints
 from communication_service.cli import register_cli
@@ -24,7 +22,6 @@ from communication_service.extensions import api, db, migrate, sock
 from communication_service.realtime import Realtime
 from hdms_common.app import configure_service_app
 from hdms_common.config import Settings
-from hdms_common.errors import problem_response
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 log = logging.getLogger(__name__)
@@ -53,23 +50,15 @@ def create_app(settings: Settings | None = None, environ: dict[str, str] | None 
         },
     )
     register_blueprints(api)
-    app.register_error_handler(OperationalError, _database_unavailable)
-    app.register_error_handler(PoolTimeout, _database_unavailable)
     import communication_service.ws.routes  # noqa: F401 - registers the socket routes on sock
+    from communication_service.ws.server import use_safe_close_reasons
 
+    use_safe_close_reasons()
     sock.init_app(app)
     app.extensions["hdms_realtime"] = Realtime(app, redis_url=settings.redis_url, limits=limits)
     register_cli(app)
     tune_garbage_collector(environ)
     return app
-
-
-def _database_unavailable(error: Exception) -> Response:
-    """The database (or PgBouncer) is down or saturated: a 503 the client may retry, not a 500."""
-    log.warning("database unavailable: %s", error.__class__.__name__)
-    return problem_response(
-        503, detail="The database is unavailable; try again shortly.", slug="dependency-unavailable"
-    )
 
 
 def start_embedded(app: Flask) -> None:

@@ -168,6 +168,9 @@ def test_bad_frames_get_error_frames_and_store_nothing(pair, ws_connect, client)
         ({"type": "message"}, "invalid"),
         ({"type": "message", "body": "hi\x00there"}, "invalid"),
         ({"type": "read", "message_id": "nope"}, "invalid"),
+        ("[" * 15000, "malformed"),
+        ('{"type": "message", "body": "hi\\ud800"}', "invalid"),
+        ({"type": "message", "body": "\u200b\u2060\ufeff"}, "invalid"),
     ]
     for frame, code in cases:
         ws.send(frame)

@@ -29,6 +29,69 @@ TEXT_FIELDS = ("purpose", "ticket_id")
 MAX_TEXT_FIELD_BYTES = 256
 # Bytes after the closing delimiter a client may send (an epilogue is legal but pointless).
 _MAX_EPILOGUE = 1024
+# The headers of one part (Content-Disposition, Content-Type): far below this in practice.
+MAX_PART_HEADER_BYTES = 16 * 1024
+
+
+class PartHeaderRepair:
+    """Passes a multipart body through unchanged, except the header block of each part, whose
+    bytes that are not UTF-8 are replaced (U+FFFD).
+
+    Browsers and tools send file names in whatever encoding the client's system uses
+    (``caf\\xe9.txt`` in Latin-1); the streaming parser decodes part headers as strict UTF-8
+    and would fail on them. The name is then shown with a replacement character instead:
+    the upload is accepted and the file's details show the name as it was understood.
+    """
+
+    def __init__(self, boundary: bytes) -> None:
+        self.first = b"--" + boundary
+        self.delimiter = b"\r\n--" + boundary
+        self.buffer = b""
+        self.in_headers = False
+        self.started = False
+
+    def feed(self, chunk: bytes) -> bytes:
+        self.buffer += chunk
+        out: list[bytes] = []
+        if not self.started:
+            if len(self.buffer) < len(self.first) + 2:
+                return b""
+            self.started = True
+            if self.buffer.startswith(self.first):
+                out.append(self.buffer[: len(self.first) + 2])
+                self.buffer = self.buffer[len(self.first) + 2 :]
+                self.in_headers = True
+        while True:
+            if self.in_headers:
+                end = self.buffer.find(b"\r\n\r\n")
+                if end < 0:
+                    if len(self.buffer) > MAX_PART_HEADER_BYTES:
+                        raise BadRequest("The headers of a multipart part are too long.")
+                    break
+                head, self.buffer = self.buffer[: end + 4], self.buffer[end + 4 :]
+                out.append(head.decode("utf-8", "replace").encode("utf-8"))
+                self.in_headers = False
+                continue
+            at = self.buffer.find(self.delimiter)
+            if at < 0:
+                keep = len(self.delimiter) + 1
+                if len(self.buffer) > keep:
+                    out.append(self.buffer[:-keep])
+                    self.buffer = self.buffer[-keep:]
+                break
+            after = at + len(self.delimiter)
+            if len(self.buffer) < after + 2:
+                out.append(self.buffer[:at])
+                self.buffer = self.buffer[at:]
+                break
+            out.append(self.buffer[: after + 2])
+            self.in_headers = self.buffer[after : after + 2] != b"--"
+            self.buffer = self.buffer[after + 2 :]
+        return b"".join(out)
+
+    def flush(self) -> bytes:
+        rest, self.buffer = self.buffer, b""
+        return rest
 
 
 class _FileTarget(BaseTarget):  # type: ignore[misc]
@@ -113,6 +176,7 @@ def receive_upload(
         raise BadRequest("The multipart body has no boundary.") from exc
     boundary = content_type.split("boundary=", 1)[-1].split(";", 1)[0].strip().strip('"')
     ender = b"--" + boundary.encode("latin-1", "replace") + b"--"
+    repair = PartHeaderRepair(boundary.encode("latin-1", "replace"))
     incoming, out = storage.new_incoming()
     target = _FileTarget(out, max_bytes)
     texts = {name: _TextTarget() for name in TEXT_FIELDS}
@@ -128,12 +192,13 @@ def receive_upload(
                 if not chunk:
                     break
                 tail = (tail + chunk[-keep:])[-keep:]
-                parser.data_received(chunk)
+                parser.data_received(repair.feed(chunk))
                 if target.too_large:
                     raise PayloadTooLarge(
                         f"The file is larger than the limit of {max_bytes} bytes.",
                         errors={FILE_FIELD: [f"At most {max_bytes} bytes."]},
                     )
+            parser.data_received(repair.flush())
             _check_complete(target, texts, tail, ender)
             # On disk before the row that points at it is committed.
             out.flush()

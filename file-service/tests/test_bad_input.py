@@ -307,3 +307,48 @@ def test_a_broken_video_is_refused(refused: Callable[..., dict[str, Any]]) -> No
         422, "clip.mkv", bytes.fromhex("1a45dfa3") + b"\x93\x42\x82\x88matroska" + b"\0" * 64
     )
     assert "video" in body["errors"]["file"][0].lower()
+
+
+def test_a_file_name_that_is_not_utf8_is_accepted_with_its_bad_bytes_replaced(
+    client: Any, requestor: TestUser
+) -> None:
+    boundary = b"not-utf8-name"
+    body = (
+        b"--" + boundary + b"\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="caf\xe9 r\xff\xfeport.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n"
+        b"just text\n\r\n--" + boundary + b"--\r\n"
+    )
+    response = client.post(
+        "/api/files/upload/",
+        data=body,
+        headers={
+            **requestor.headers,
+            "Content-Type": "multipart/form-data; boundary=" + boundary.decode(),
+        },
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)[:500]
+    assert response.get_json()["original_name"] == "caf\ufffd r\ufffd\ufffdport.txt"
+    details = client.get(
+        f"/api/files/{response.get_json()['file_key']}/", headers=requestor.headers
+    )
+    assert details.get_json()["original_name"] == "caf\ufffd r\ufffd\ufffdport.txt"
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 64, 4096])
+def test_part_header_repair_leaves_a_valid_body_byte_for_byte_in_any_chunking(size: int) -> None:
+    from file_service.multipart import PartHeaderRepair
+
+    boundary = b"b0und"
+    body = (
+        b'--b0und\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nticket\r\n'
+        b'--b0und\r\nContent-Disposition: form-data; name="file"; filename="caf\xc3\xa9.bin"'
+        b"\r\n\r\n--b0un\r\n--b0unX\xff\xfe\r\n\r\n\xe9\r\n--b0und--\r\nepilogue"
+    )
+    repair = PartHeaderRepair(boundary)
+    out = b"".join(repair.feed(body[i : i + size]) for i in range(0, len(body), size))
+    assert out + repair.flush() == body
+    broken = body.replace(b"caf\xc3\xa9", b"caf\xe9")
+    repair = PartHeaderRepair(boundary)
+    out = b"".join(repair.feed(broken[i : i + size]) for i in range(0, len(broken), size))
+    assert out + repair.flush() == body.replace(b"caf\xc3\xa9", "caf\ufffd".encode())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import flask_smorest
@@ -10,9 +12,11 @@ import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import get_fields
 from apispec.ext.marshmallow.openapi import OpenAPIConverter
-from flask import Flask, Response, abort, send_from_directory
+from flask import Flask, Request, Response, abort, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
-from werkzeug.exceptions import HTTPException
+from webargs import core as webargs_core
+from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from hdms_common.errors import handle_http_exception
 
@@ -27,26 +31,32 @@ SWAGGER_UI_ASSETS = frozenset(
 
 
 NUL_MESSAGE = "Must not contain NUL characters."
+SURROGATE_MESSAGE = "Must not contain unpaired surrogates (text that is not valid Unicode)."
 
 
 class Schema(ma.Schema):
     """Request and response schemas: unknown request fields are refused, order kept, and no
-    text may carry a NUL character."""
+    text may carry a character that cannot be stored (NUL, an unpaired surrogate)."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
 
     @ma.pre_load
-    def refuse_nul_characters(self, data: Any, **kwargs: Any) -> Any:
-        """PostgreSQL text cannot hold NUL (it fails the statement), so a NUL anywhere in a
-        body or query string is a 422 on its field here rather than a 500 in the database."""
+    def refuse_unstorable_characters(self, data: Any, **kwargs: Any) -> Any:
+        """PostgreSQL text cannot hold NUL (it fails the statement) and a lone surrogate such as
+        JSON's ``"\\ud800"`` cannot even be encoded as UTF-8 for it: either, anywhere in a body
+        or query string, is a 422 on its field here rather than a 500 in the database."""
         fields = data
         raw = getattr(data, "data", None)
         if hasattr(raw, "lists"):  # webargs' view of a query string: every repeated value
             fields = dict(raw.lists())  # type: ignore[union-attr]
         if isinstance(fields, Mapping):
-            errors = {str(key): [NUL_MESSAGE] for key in fields if _has_nul(key, fields[key])}
+            errors: dict[str, list[str]] = {}
+            for key in fields:
+                problem = _unstorable(key, fields[key])
+                if problem:
+                    errors[_printable(str(key))] = [problem]
             if errors:
                 raise ma.ValidationError(errors)
         return data
@@ -98,8 +108,44 @@ def is_response_only(schema: Any) -> bool:
     return cls in _RESPONSE_SCHEMAS and cls not in _REQUEST_SCHEMAS
 
 
+def _has_body(request: Request) -> bool:
+    """Whether the client sent a body: a length above zero, or a chunked one."""
+    if request.content_length:
+        return True
+    return "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+class JsonBodyParser(FlaskParser):
+    """webargs' Flask parser, stricter about what a JSON operation receives.
+
+    - A body in another format (text/plain, XML, a form) is a 415: webargs would ignore it and
+      report every required field missing (a misleading 422). No body at all is left to the
+      schema, so that operations whose body is optional keep working without one.
+    - JSON too deep for the parser (``[[[[...`` 100,000 levels: RecursionError) or with an
+      integer past Python's digit limit (ValueError) is a 400 like any other unreadable JSON.
+    """
+
+    def _raw_load_json(self, req: Request) -> Any:
+        if not is_json_request(req):
+            if _has_body(req):
+                raise UnsupportedMediaType(
+                    "This operation takes a JSON body: send it as Content-Type: application/json."
+                )
+            return webargs_core.missing
+        try:
+            return webargs_core.parse_json(req.get_data(cache=True))
+        except json.JSONDecodeError:
+            raise
+        except (RecursionError, ValueError) as exc:
+            # webargs answers a JSONDecodeError with its usual 400 "Invalid JSON body." (an empty
+            # document would mean "no body", hence a placeholder)
+            raise json.JSONDecodeError(type(exc).__name__, "unreadable", 0) from None
+
+
 class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
-    """One per documented resource."""
+    """One per documented resource; bodies are read by :class:`JsonBodyParser`."""
+
+    ARGUMENTS_PARSER = JsonBodyParser()
 
     def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
         _mark(schema, _REQUEST_SCHEMAS)
@@ -238,25 +284,113 @@ def swagger_ui_asset(filename: str) -> Response:
     return send_from_directory(str(swagger_ui_path), filename, max_age=86400)
 
 
-def _has_nul(*values: Any) -> bool:
-    """Whether any string in ``values`` (looking inside lists and mappings) contains NUL."""
+def _unstorable(*values: Any) -> str | None:
+    """Why a string in ``values`` (looking inside lists and mappings) cannot be stored, if one
+    cannot: it holds NUL or an unpaired surrogate."""
     for value in values:
         if isinstance(value, str):
             if "\x00" in value:
-                return True
+                return NUL_MESSAGE
+            if _has_surrogate(value):
+                return SURROGATE_MESSAGE
         elif isinstance(value, Mapping):
-            if any(_has_nul(key, item) for key, item in value.items()):
-                return True
+            for key, item in value.items():
+                problem = _unstorable(key, item)
+                if problem:
+                    return problem
         elif isinstance(value, list | tuple):
-            if _has_nul(*value):
-                return True
+            problem = _unstorable(*value)
+            if problem:
+                return problem
+    return None
+
+
+def _has_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
+def _printable(name: str) -> str:
+    """A field name safe to echo back (an unknown field's own name may be the bad text)."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+#: Characters that show nothing: a text of only these (and spaces) says nothing.
+INVISIBLE_CHARACTERS = frozenset("\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\ufeff")
+#: Bidirectional embedding, override and isolate controls: in a one-line name or title they
+#: only ever serve to make text read differently from what it is ("gpj.exe" shown as
+#: "exe.jpg"), so single-line fields drop them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_TABLE = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
 def not_blank(value: str) -> None:
-    """Validator: a string field that must say something (docs/api.md: blank text is refused)."""
-    if not value.strip():
+    """Validator: a string field that must say something (docs/api.md: blank text is refused).
+
+    Blank is empty, spaces, or characters that show nothing (zero-width spaces and joiners,
+    the byte order mark, bidi controls)."""
+    if all(c.isspace() or c in INVISIBLE_CHARACTERS or c in BIDI_CONTROLS for c in value):
         raise ma.ValidationError("Must not be blank.")
+
+
+class SingleLineText(ma.fields.String):
+    """A one-line name or title: bidi controls are taken out on the way in (docs/api.md,
+    "Text fields"). Validators (length, :func:`not_blank`, :func:`no_control_characters`) run
+    on the cleaned text."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return text.translate(_BIDI_TABLE)
+
+
+#: The range of instants HDMS accepts (docs/api.md, "Formats"): wide enough for any real date,
+#: far enough from the ends of the calendar that date arithmetic (SLA clocks, time zones) never
+#: overflows.
+EARLIEST_INSTANT = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_INSTANT = datetime(9000, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+
+class Instant(ma.fields.AwareDateTime):
+    """An ISO 8601 time with its offset, returned in UTC, between 1900 and the end of 9000."""
+
+    default_error_messages = {  # noqa: RUF012 - marshmallow's own convention
+        "out_of_range": "Must be between 1900-01-01 and 9000-12-31 (UTC).",
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:59:59-12:00 is past the calendar in UTC
+            raise self.make_error("out_of_range") from None
+        if not EARLIEST_INSTANT <= moment <= LATEST_INSTANT:
+            raise self.make_error("out_of_range")
+        return moment
+
+
+#: The largest version a row can reach (a 32-bit integer column).
+MAX_VERSION = 2**31 - 1
+
+
+class Version(ma.fields.Integer):
+    """An optimistic-lock version: a positive integer a row can hold."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", ma.validate.Range(min=1, max=MAX_VERSION))
+        super().__init__(**kwargs)
+
+
+def parse_version_header(value: str) -> int | None:
+    """The version in an If-Match header (``7``, ``"7"`` or ``W/"7"``); None when it is not one
+    (other digits than ASCII, or more than a version can be)."""
+    raw = value.strip().removeprefix("W/").strip('"')
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_VERSION)):
+        return None
+    version = int(raw)
+    return version if 1 <= version <= MAX_VERSION else None
 
 
 def no_control_characters(value: str) -> None:

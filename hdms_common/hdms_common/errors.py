@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Flask, Response, g, json, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -242,6 +244,30 @@ def _handle_validation_error(error: ValidationError) -> Response:
     )
 
 
+#: Seconds a client is told to wait before trying again when the database is unreachable.
+DATABASE_RETRY_AFTER = 5
+
+
+def database_unavailable(error: Exception) -> Response:
+    """The database (or PgBouncer) is down, restarting or saturated: a 503 the client may retry,
+    not a 500. The pool needs no restart: a connection that failed this way is invalidated by
+    SQLAlchemy, and pre-ping (hdms_common.db.engine_options) tests the others before use."""
+    log.warning("database unavailable: %s", error.__class__.__name__)
+    return problem_response(
+        503,
+        detail="The database is unavailable; try again shortly.",
+        slug="dependency-unavailable",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
+
+
+def _handle_dbapi_error(error: DBAPIError) -> Response:
+    """Other driver errors: a lost connection is a 503 too; anything else is a bug (500)."""
+    if error.connection_invalidated:
+        return database_unavailable(error)
+    return _handle_unexpected(error)
+
+
 def _handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -254,4 +280,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(ValidationError, _handle_validation_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    for unreachable in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(unreachable, database_unavailable)
+    app.register_error_handler(DBAPIError, _handle_dbapi_error)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -46,3 +46,24 @@ def test_the_whole_life_cycle_runs_on_sqlite(sqlite_app, cast, api_on):
     ]
     sweep = sqlite_app.test_cli_runner().invoke(args=["sla-sweep"])
     assert json.loads(sweep.output)["breaches"] == []
+
+
+def test_search_on_sqlite_takes_percent_and_underscore_literally(sqlite_app, cast, api_on):
+    api = api_on(sqlite_app.test_client())
+    percent = api.create(title="Discount of 50% wrong")
+    underscore = api.create(title="File my_report broken")
+    api.create(title="Plain printer problem")
+    api.create(title="Back slash \\ in path")
+
+    def found(q: str) -> set[str]:
+        response = api.client.get(
+            "/api/tickets/", query_string={"q": q}, headers=cast.admin.headers
+        )
+        assert response.status_code == 200, response.get_json()
+        return {item["id"] for item in response.get_json()["items"]}
+
+    assert found("%") == {percent["id"]}
+    assert found("_") == {underscore["id"]}
+    assert found("50%") == {percent["id"]}
+    assert found("my_r") == {underscore["id"]}
+    assert len(found("\\")) == 1

@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from auth_service.extensions import db
 from auth_service.schemas.employees import EmployeeSchema
-from auth_service.schemas.grants import GrantAccessSchema
+from auth_service.schemas.grants import GrantAccessSchema, RevokeAccessSchema
 from auth_service.services import employees
 from hdms_common.api import Blueprint
 from hdms_common.auth import ADMIN, auth_required, current_user
@@ -28,10 +28,11 @@ class GrantAccess(MethodView):
         return employee
 
     @auth_required(ADMIN)
-    @blp.arguments(GrantAccessSchema)
+    @blp.arguments(RevokeAccessSchema)
     @blp.response(200, EmployeeSchema)
     def delete(self, data: dict[str, Any]) -> Any:
-        """Revoke roles in departments; takes effect at the next login or refresh (admin)."""
+        """Revoke roles in departments (omitted roles or department_ids: all of them); takes
+        effect at the next login or refresh (admin)."""
         employee = employees.revoke_access(session=db.session, **data)
         db.session.commit()
         return employee

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from hdms_common.api import Schema, no_control_characters, not_blank
+from hdms_common.api import Schema, SingleLineText, no_control_characters, not_blank
 from hdms_common.pagination import PaginationArgsSchema, page_schema
 
 
@@ -17,7 +17,7 @@ class DepartmentSchema(Schema):
 
 
 class DepartmentCreateSchema(Schema):
-    name = ma.fields.String(
+    name = SingleLineText(
         required=True, validate=[ma.validate.Length(1, 120), not_blank, no_control_characters]
     )
     code = ma.fields.String(
@@ -30,7 +30,7 @@ class DepartmentCreateSchema(Schema):
 
 
 class DepartmentUpdateSchema(Schema):
-    name = ma.fields.String(validate=[ma.validate.Length(1, 120), not_blank, no_control_characters])
+    name = SingleLineText(validate=[ma.validate.Length(1, 120), not_blank, no_control_characters])
     description = ma.fields.String(validate=ma.validate.Length(max=2000))
     is_active = ma.fields.Boolean()
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from hdms_common.api import OPTIONAL, Schema, no_control_characters, not_blank
+from hdms_common.api import OPTIONAL, Schema, SingleLineText, no_control_characters, not_blank
 from hdms_common.auth import HDMS_ROLES
 from hdms_common.pagination import PaginationArgsSchema, page_schema
 
@@ -42,7 +42,7 @@ class EmployeeSchema(Schema):
 
 class EmployeeCreateSchema(Schema):
     employee_code = ma.fields.String(required=True, validate=EMPLOYEE_CODE)
-    name = ma.fields.String(
+    name = SingleLineText(
         required=True, validate=[ma.validate.Length(1, 200), not_blank, no_control_characters]
     )
     email = ma.fields.Email(load_default=None, allow_none=True)
@@ -52,7 +52,7 @@ class EmployeeCreateSchema(Schema):
 
 
 class EmployeeUpdateSchema(Schema):
-    name = ma.fields.String(validate=[ma.validate.Length(1, 200), not_blank, no_control_characters])
+    name = SingleLineText(validate=[ma.validate.Length(1, 200), not_blank, no_control_characters])
     email = ma.fields.Email(allow_none=True)
     department_id = ma.fields.UUID(allow_none=True)
     password = ma.fields.String(validate=ma.validate.Length(1, 1024), load_only=True)

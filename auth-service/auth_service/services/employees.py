@@ -165,14 +165,18 @@ def revoke_access(
     *,
     session: DbSession,
     employee_id: uuid.UUID,
-    roles: Iterable[str],
-    department_ids: Iterable[uuid.UUID],
+    roles: Iterable[str] | None,
+    department_ids: Iterable[uuid.UUID] | None,
 ) -> Employee:
-    """Remove grants; with none left the employee can no longer log in or refresh."""
+    """Remove grants (``None`` roles or departments: all of them); with none left the employee
+    can no longer log in or refresh."""
     employee = get_employee(session=session, employee_id=employee_id)
-    roles, department_ids = set(roles), set(department_ids)
+    role_set = None if roles is None else set(roles)
+    department_set = None if department_ids is None else set(department_ids)
     for grant in list(employee.grants):
-        if grant.role in roles and grant.department_id in department_ids:
+        if (role_set is None or grant.role in role_set) and (
+            department_set is None or grant.department_id in department_set
+        ):
             employee.grants.remove(grant)
     session.flush()
     if not employee.grants:

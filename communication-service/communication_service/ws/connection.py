@@ -265,7 +265,7 @@ def parse_frame(data: Any) -> dict[str, Any] | None:
         return None
     try:
         payload = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to parse
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
         return None

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app, request
 
+from hdms_common.api import parse_version_header
 from hdms_common.app import settings_of
 from hdms_common.auth import ASSIGNEE, current_user, service_token
 from hdms_common.clients import AuthClient, FileClient
@@ -55,13 +56,13 @@ def version_of(data: dict[str, Any]) -> int | None:
     header = request.headers.get("If-Match", "").strip()
     if not header:
         return None
-    raw = header.removeprefix("W/").strip('"')
-    if not raw.isdigit():
+    parsed = parse_version_header(header)
+    if parsed is None:
         raise Invalid(
             "If-Match must carry the ticket's version.",
             errors={"headers.If-Match": ["Not a version number."]},
         )
-    return int(raw)
+    return parsed
 
 
 def required_version(data: dict[str, Any]) -> int:

@@ -6,7 +6,14 @@ from typing import Any
 import marshmallow as ma
 from webargs.fields import DelimitedList
 
-from hdms_common.api import Schema, no_control_characters, not_blank
+from hdms_common.api import (
+    Instant,
+    Schema,
+    SingleLineText,
+    Version,
+    no_control_characters,
+    not_blank,
+)
 from hdms_common.pagination import PaginationArgsSchema, page_schema
 from ticket_service.fsm import TRANSITIONS, Action, Status, public_actions
 from ticket_service.models.tickets import PRIORITIES, SLA_STATUSES, STATUSES
@@ -70,11 +77,11 @@ class TicketSchema(Schema):
 
 
 class TicketCreateSchema(Schema):
-    title = ma.fields.String(required=True, validate=TITLE)
+    title = SingleLineText(required=True, validate=TITLE)
     description = ma.fields.String(required=True, validate=DESCRIPTION)
     department_id = ma.fields.UUID(required=True)
     priority = ma.fields.String(load_default="medium", validate=ma.validate.OneOf(PRIORITIES))
-    category = ma.fields.String(load_default="", validate=CATEGORY)
+    category = SingleLineText(load_default="", validate=CATEGORY)
     attachments = ma.fields.List(
         ma.fields.String(validate=FILE_KEY), load_default=list, validate=ma.validate.Length(max=20)
     )
@@ -87,11 +94,11 @@ class TicketCreateSchema(Schema):
 
 
 class TicketUpdateSchema(Schema):
-    title = ma.fields.String(validate=TITLE)
+    title = SingleLineText(validate=TITLE)
     description = ma.fields.String(validate=DESCRIPTION)
     priority = ma.fields.String(validate=ma.validate.OneOf(PRIORITIES))
-    category = ma.fields.String(validate=CATEGORY)
-    version = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    category = SingleLineText(validate=CATEGORY)
+    version = Version()
 
     @ma.validates_schema
     def not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -107,8 +114,8 @@ class TicketQueryArgsSchema(PaginationArgsSchema):
     requestor_id = ma.fields.UUID()
     sla_status = ma.fields.String(validate=ma.validate.OneOf(SLA_STATUSES))
     q = ma.fields.String(validate=[ma.validate.Length(1, 200), not_blank])
-    created_after = ma.fields.AwareDateTime()
-    created_before = ma.fields.AwareDateTime()
+    created_after = Instant()
+    created_before = Instant()
     sort = ma.fields.String(
         load_default=DEFAULT_SORT,
         validate=ma.validate.OneOf(list(SORTS)),
@@ -121,7 +128,7 @@ class TicketQueryArgsSchema(PaginationArgsSchema):
 
 
 class DeleteArgsSchema(Schema):
-    version = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    version = Version()
 
 
 def _status_variant(action: str) -> type[ma.Schema]:
@@ -154,7 +161,9 @@ class StatusChangeSchema(Schema):
         openapi_one_of = ("action", STATUS_CHANGE_VARIANTS)
 
     action = ma.fields.String(required=True)
-    version = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    version = Version(
+        metadata={"description": "The ticket version the change is based on (or If-Match)."},
+    )
 
 
 class FsmPayloadFieldSchema(Schema):
@@ -194,9 +203,9 @@ class FsmTableSchema(Schema):
 
 
 class SlaOverrideSchema(Schema):
-    due_at = ma.fields.AwareDateTime(required=True)
+    due_at = Instant(required=True)
     reason = ma.fields.String(required=True, validate=[ma.validate.Length(1, 2000), not_blank])
-    version = ma.fields.Integer(validate=ma.validate.Range(min=1))
+    version = Version()
 
 
 class AuditRowSchema(Schema):

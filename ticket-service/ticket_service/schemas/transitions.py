@@ -10,11 +10,10 @@ from typing import Any
 
 import marshmallow as ma
 
-from hdms_common.api import Schema, not_blank
+from hdms_common.api import Instant, Schema, Version, not_blank
 
 REASON = ma.fields.String(required=True, validate=[ma.validate.Length(1, 2000), not_blank])
-VERSION = ma.fields.Integer(
-    validate=ma.validate.Range(min=1),
+VERSION = Version(
     metadata={"description": "The ticket version the change is based on (or If-Match)."},
 )
 
@@ -40,7 +39,7 @@ class OptionalReasonSchema(Schema):
 
 class PostponeSchema(Schema):
     reason = REASON
-    resume_at = ma.fields.AwareDateTime(required=True, default_timezone=None)
+    resume_at = Instant(required=True, default_timezone=None)
     version = VERSION
 
 

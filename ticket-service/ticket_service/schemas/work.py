@@ -6,7 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from hdms_common.api import Schema, not_blank
+from hdms_common.api import Schema, SingleLineText, Version, not_blank
 from hdms_common.pagination import PaginationArgsSchema, page_schema
 from ticket_service.fsm import SubTicketAction, SubTicketStatus
 from ticket_service.models.tickets import PRIORITIES, STATUSES
@@ -16,7 +16,7 @@ APPROVAL_MODES = ["all", "any"]
 APPROVAL_STATUSES = ["pending", "approved", "declined", "cancelled"]
 DECISIONS = ["approve", "decline"]
 
-VERSION = ma.fields.Integer(validate=ma.validate.Range(min=1))
+VERSION = Version()
 
 
 class SubTicketSchema(Schema):
@@ -34,14 +34,14 @@ class SubTicketSchema(Schema):
 
 
 class SubTicketCreateSchema(Schema):
-    title = ma.fields.String(required=True, validate=TITLE)
+    title = SingleLineText(required=True, validate=TITLE)
     description = ma.fields.String(load_default="", validate=ma.validate.Length(max=20000))
     department_id = ma.fields.UUID(required=True)
     assignee_id = ma.fields.UUID(load_default=None, allow_none=True)
 
 
 class SubTicketUpdateSchema(Schema):
-    title = ma.fields.String(validate=TITLE)
+    title = SingleLineText(validate=TITLE)
     description = ma.fields.String(validate=DESCRIPTION)
     assignee_id = ma.fields.UUID()
     version = VERSION

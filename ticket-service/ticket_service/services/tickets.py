@@ -222,9 +222,14 @@ def _search(session: DbSession, q: str) -> sa.ColumnElement[bool]:
         # The same expression as the GIN index, so that the planner can use it.
         clause = sa.text(f"{SEARCH_DOCUMENT} @@ plainto_tsquery('english', :q)").bindparams(q=q)
         return sa.and_(sa.true(), clause)
-    pattern = f"%{q.strip().lower()}%"
+    # The embedded mode's substring match: % and _ in the words typed are literal characters,
+    # not LIKE wildcards (nor is the escape character itself).
+    words = q.strip().lower()
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
     return sa.or_(
-        sa.func.lower(Ticket.title).like(pattern), sa.func.lower(Ticket.description).like(pattern)
+        sa.func.lower(Ticket.title).like(pattern, escape="\\"),
+        sa.func.lower(Ticket.description).like(pattern, escape="\\"),
     )
 
 
