@@ -165,6 +165,20 @@ class ChatConnection(Connection):
 
     def post(self, payload: dict[str, Any]) -> None:
         fields = {k: v for k, v in payload.items() if k != "type"}
+        client_msg_id = fields.get("client_msg_id")
+        if not isinstance(client_msg_id, str) or not is_text(client_msg_id):
+            client_msg_id = None
+        not_text = sorted(key for key, value in fields.items() if not is_text(value))
+        if not_text:
+            # JSON may escape half of a surrogate pair ("\ud800"): such a string cannot be
+            # stored or encoded as UTF-8, so it is refused here like any other invalid field.
+            self.bad_frame(
+                "invalid",
+                "The message is invalid.",
+                errors={key: [NOT_TEXT] for key in not_text},
+                client_msg_id=client_msg_id,
+            )
+            return
         try:
             data = MessageCreateSchema().load(fields)
         except ma.ValidationError as exc:
@@ -172,9 +186,7 @@ class ChatConnection(Connection):
                 "invalid",
                 "The message is invalid.",
                 errors=flatten_messages(exc.messages),
-                client_msg_id=fields.get("client_msg_id")
-                if isinstance(fields.get("client_msg_id"), str)
-                else None,
+                client_msg_id=client_msg_id,
             )
             return
         try:
@@ -247,6 +259,24 @@ class ChatConnection(Connection):
             self.close(CLOSE_FORBIDDEN, "Not a participant")
         except SQLAlchemyError:
             log.info("participation not rechecked: the database is unavailable")
+
+
+NOT_TEXT = "Not valid text (an unpaired surrogate)."
+
+
+def is_text(value: Any) -> bool:
+    """Whether every string in ``value`` (inside lists and mappings too) is valid Unicode text."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(is_text(k) and is_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(is_text(item) for item in value)
+    return True
 
 
 def _parse_after(raw: str | None, ticket_id: uuid.UUID, app: Flask) -> int:
