@@ -1,15 +1,20 @@
-"""Who may use a ticket's chat, including tickets whose first event has not arrived yet.
+"""Who may use a ticket's chat: whoever ticket-service shows the ticket to, at the moment of asking.
 
-Participants come from ticket events, which can trail the ticket by a moment (or more, when
-Redis or this consumer was down). When a ticket is unknown here, ticket-service is asked as
-the caller (their own token, so its visibility rules apply): if it shows the ticket, the ticket
-and its requestor and assignee are recorded and the usual rule decides. A ticket that is known
-here is decided from the events alone.
+ticket-service is the authority on who sees a ticket (requestor, assignee, sub-ticket assignees,
+approvers, the department's moderators, admins; nobody once it is deleted). Its events keep this
+service's own copy (chat_tickets, ticket_participants) current, but they trail the change by the
+outbox relay and the stream, so a copy alone would let a reassigned assignee go on reading, and
+keep a new one out, for a moment. So every chat read, post and socket check asks ticket-service
+as the caller (their own token, so its visibility rules apply), and the copy decides only when
+ticket-service cannot answer: it then trails by no more than the events still in flight, and a
+ticket unknown here is a 503 rather than a guess.
 """
 
 from __future__ import annotations
 
+import enum
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from communication_service.models import ChatTicket
@@ -18,7 +23,21 @@ from communication_service.services.tickets import apply_snapshot, ensure_chat_t
 from hdms_common.auth import CurrentUser
 from hdms_common.clients import ServiceClient
 from hdms_common.db import DbSession
-from hdms_common.errors import NotFound
+from hdms_common.errors import DependencyUnavailable, NotFound, Unauthorized
+
+
+class Sight(enum.Enum):
+    """What ticket-service answered about one ticket for one caller."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"  # unknown, deleted or not theirs: ticket-service's 404
+    REFUSED = "refused"  # the caller's token no longer passes (expired, revoked)
+
+
+@dataclass(frozen=True)
+class TicketSight:
+    sight: Sight
+    ticket: dict[str, Any] | None = None
 
 
 class TicketClient(ServiceClient):
@@ -27,33 +46,55 @@ class TicketClient(ServiceClient):
     def __init__(self, base_url: str, **kwargs: Any) -> None:
         super().__init__(base_url, service="ticket-service", **kwargs)
 
-    def get_ticket(
-        self, ticket_id: uuid.UUID, *, token: str | None = None
-    ) -> dict[str, Any] | None:
-        return self.get_json(f"/api/tickets/{ticket_id}", token=token)
+    def sight(self, ticket_id: uuid.UUID, *, token: str | None) -> TicketSight:
+        """Whether the caller sees the ticket; DependencyUnavailable when ticket-service cannot
+        say (down, overloaded, or an answer that is none of 200, 401, 404)."""
+        response = self.request("GET", f"/api/tickets/{ticket_id}", token=token)
+        if response.status_code == 404:
+            return TicketSight(Sight.HIDDEN)
+        if response.status_code == 401:
+            return TicketSight(Sight.REFUSED)
+        if response.status_code != 200:
+            raise DependencyUnavailable(
+                f"The ticket-service refused the request ({response.status_code})."
+            )
+        body = response.json()
+        if not isinstance(body, dict) or str(body.get("id", ticket_id)) != str(ticket_id):
+            return TicketSight(Sight.HIDDEN)
+        return TicketSight(Sight.VISIBLE, body)
 
 
 def ensure_chat_access(
     *, session: DbSession, user: CurrentUser, ticket_id: uuid.UUID, tickets: TicketClient
 ) -> ChatTicket:
-    """The ticket when ``user`` may chat in it; 404 when not (or not visible); 503 when unknown
-    here and ticket-service cannot be asked."""
-    access = participants.check_access(session=session, user=user, ticket_id=ticket_id)
-    if access.allowed and access.ticket is not None:
+    """The ticket when ``user`` may chat in it now.
+
+    404 when ticket-service does not show it to them; 401 when it refuses their token; when
+    ticket-service cannot be asked, the copy kept from events decides (503 for a ticket unknown
+    here). No transaction is open while ticket-service is asked.
+    """
+    session.rollback()
+    try:
+        seen = tickets.sight(ticket_id, token=user.token)
+    except DependencyUnavailable:
+        access = participants.check_access(session=session, user=user, ticket_id=ticket_id)
+        if access.ticket is None:
+            raise
+        if not access.allowed:
+            raise NotFound("No such ticket chat.") from None
         return access.ticket
-    if access.ticket is not None:
+    if seen.sight is Sight.HIDDEN:
         raise NotFound("No such ticket chat.")
-    session.rollback()  # no transaction stays open while ticket-service is asked
-    data = tickets.get_ticket(ticket_id, token=user.token)
-    if data is None or str(data.get("id", ticket_id)) != str(ticket_id):
-        raise NotFound("No such ticket chat.")
+    if seen.sight is Sight.REFUSED:
+        raise Unauthorized("The token is no longer accepted; sign in again.")
     ticket = ensure_chat_ticket(session=session, ticket_id=ticket_id)
-    if ticket.last_event_at is None:
-        apply_snapshot(session=session, ticket=ticket, data=data, at=None)
+    if ticket.last_event_at is None and seen.ticket is not None:
+        # No event of the ticket arrived yet: start the copy from what ticket-service showed.
+        apply_snapshot(session=session, ticket=ticket, data=seen.ticket, at=None)
         participants.add_participant(
             session=session, ticket_id=ticket_id, user_id=ticket.requestor_id, role="requestor"
         )
         participants.add_participant(
             session=session, ticket_id=ticket_id, user_id=ticket.assignee_id, role="assignee"
         )
-    return participants.ensure_access(session=session, user=user, ticket_id=ticket_id)
+    return ticket

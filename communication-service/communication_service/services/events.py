@@ -221,12 +221,19 @@ def apply_ticket_event(
             notify(approver_id, "approval_requested", f"Your approval is requested on {label}")
     elif event_type in SUB_TICKET_EVENTS:
         sub_assignee = _uuid(payload.get("sub_ticket_assignee_id"))
-        added = participants.add_participant(
-            session=session, ticket_id=ticket_id, user_id=sub_assignee, role="sub_assignee"
+        added = participants.hold_sub_ticket(
+            session=session,
+            ticket_id=ticket_id,
+            sub_ticket_id=_uuid(payload.get("sub_ticket_id")),
+            assignee_id=sub_assignee,
+            at=occurred_at,
         )
         if event_type == "sub_ticket.assigned" or (event_type == "sub_ticket.created" and added):
             notify(
                 sub_assignee, "sub_ticket_assigned", f"A sub-ticket of {label} was assigned to you"
             )
+    elif event_type == "ticket.updated" and "deleted_at" in (payload.get("changed") or []):
+        if ticket.deleted_at is None:
+            ticket.deleted_at = occurred_at
     session.flush()
     return applied
