@@ -21,6 +21,7 @@ from communication_service import create_app
 from communication_service.access import TicketClient
 from communication_service.consumers.ticket_events import build_consumer
 from communication_service.extensions import db
+from hdms_common.app import settings_of
 from hdms_common.db import utcnow
 from hdms_common.events import Event, RedisStreamPublisher
 from hdms_common.testing.live import LiveServer
@@ -249,7 +250,9 @@ def ticket_service_url(ticket_service: TicketService) -> str:
 def via_ticket_service(app: Flask, ticket_service: TicketService) -> Iterator[None]:
     """Point this service's ticket client at the live ticket-service for one test."""
     previous = app.extensions.get("hdms_ticket_client")
-    app.extensions["hdms_ticket_client"] = TicketClient(ticket_service.url)
+    app.extensions["hdms_ticket_client"] = TicketClient(
+        ticket_service.url, versions_redis_url=settings_of(app).redis_url
+    )
     yield
     app.extensions["hdms_ticket_client"].session.close()
     if previous is None:

@@ -38,14 +38,25 @@ def ticket_channel(ticket_id: object) -> str:
     return f"{CHANNEL_PREFIX}ticket:{ticket_id}"
 
 
+def ticket_version_key(ticket_id: object) -> str:
+    """A counter of the ticket's committed changes: a verdict on who sees the ticket, cached
+    with the value it was taken at, holds only while the counter has not moved."""
+    return f"{CHANNEL_PREFIX}ticket-version:{ticket_id}"
+
+
+#: How long a ticket's change counter is kept after its last change (longer than any cache).
+TICKET_VERSION_TTL_SECONDS = 86_400
+
+
 def ticket_changed_text(ticket_id: object) -> str:
     """The frame announcing that ``ticket_id`` changed (its JSON text)."""
     return json.dumps({"type": TICKET_CHANGED, "ticket_id": str(ticket_id)}, separators=(",", ":"))
 
 
 class TicketChangeSignal:
-    """Publishes "ticket changed" on the tickets' channels; never raises (the change is
-    committed already; the events that follow are the reliable path)."""
+    """Moves each changed ticket's counter, then publishes "ticket changed" on its channel;
+    never raises (the change is committed already; the events that follow are the reliable
+    path)."""
 
     def __init__(self, redis_url: str) -> None:
         self.redis_url = pubsub_url(redis_url)
@@ -61,6 +72,9 @@ class TicketChangeSignal:
                 )
             pipeline = self._client.pipeline(transaction=False)
             for ticket_id in sorted(set(ticket_ids)):
+                key = ticket_version_key(ticket_id)
+                pipeline.incr(key)
+                pipeline.expire(key, TICKET_VERSION_TTL_SECONDS)
                 pipeline.publish(ticket_channel(ticket_id), ticket_changed_text(ticket_id))
             pipeline.execute()
         except redis.RedisError as exc:

@@ -91,6 +91,11 @@ class ChatConnection(Connection):
         # Read the database only once the subscription is confirmed: whatever is committed
         # before this read is replayed, whatever is committed after it arrives live.
         self.realtime.hub.subscribed.wait(HUB_WAIT_SECONDS)
+        # A change announced between the handshake's check and the subscription was not heard:
+        # check once more now that every later announcement will be (a kept verdict is reused
+        # unless the ticket changed meanwhile).
+        if not self.still_allowed():
+            return
         self.last_sent = self.after_seq
         self.catch_up()
         # From here on every new message reaches this socket: a client may start sending.
