@@ -20,9 +20,16 @@ from communication_service.models import ChatMessage, ChatTicket, Notification
 from communication_service.schemas.messages import MessageSchema
 from communication_service.schemas.notifications import NotificationSchema
 from communication_service.services import notifications, participants
-from communication_service.ws.hub import Frame, Hub, chat_channel, notification_channel
+from communication_service.ws.hub import (
+    Frame,
+    Hub,
+    chat_channel,
+    notification_channel,
+    ticket_channel,
+)
 from communication_service.ws.presence import Presence
 from hdms_common.db import DbSession
+from hdms_common.realtime import ticket_changed_text
 
 log = logging.getLogger(__name__)
 _message_schema = MessageSchema()
@@ -95,6 +102,10 @@ class Realtime:
         """Publish (channel, frame) pairs built before the commit."""
         for channel, frame in frames:
             self.hub.publish(channel, frame)
+
+    def ticket_changed(self, ticket_id: object) -> None:
+        """Tell the ticket's open chat sockets to check again who may see it."""
+        self.hub.publish(ticket_channel(ticket_id), Frame.from_text(ticket_changed_text(ticket_id)))
 
     def publish_live(self, ticket_id: uuid.UUID, data: dict[str, object]) -> None:
         """Typing indicators and read receipts: never stored, lost if nobody listens."""

@@ -18,8 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from communication_service import create_app
+from communication_service.access import TicketClient
 from communication_service.consumers.ticket_events import build_consumer
 from communication_service.extensions import db
+from hdms_common.app import settings_of
 from hdms_common.db import utcnow
 from hdms_common.events import Event, RedisStreamPublisher
 from hdms_common.testing.live import LiveServer
@@ -191,6 +193,72 @@ def open_ticket(events: EventFeed, department: uuid.UUID) -> Callable[..., uuid.
         return ticket_id
 
     return factory
+
+
+# --- the real ticket-service ------------------------------------------------------------------
+
+
+class TicketService:
+    """ticket-service's real app on a live port, and its outbox relayed to the events stream."""
+
+    def __init__(self, app: Flask, url: str, redis_server: Any) -> None:
+        self.app = app
+        self.url = url
+        self.redis_server = redis_server
+
+    def relay(self) -> int:
+        """Publish what waits in ticket-service's outbox, as its relay does."""
+        from ticket_service.extensions import db as ticket_db
+        from ticket_service.services.events import relay_outbox
+
+        publisher = RedisStreamPublisher(redis_client(self.redis_server))
+        try:
+            with self.app.app_context():
+                try:
+                    return relay_outbox(session=ticket_db.session, publisher=publisher)
+                finally:
+                    ticket_db.session.remove()
+        finally:
+            publisher.client.close()
+
+
+@pytest.fixture(scope="session")
+def ticket_service(
+    base_environ: dict[str, str], auth_service_url: str, redis_server: Any
+) -> Iterator[TicketService]:
+    from ticket_service import create_app as create_ticket_app
+    from ticket_service.extensions import db as ticket_db
+
+    ticket_app = create_ticket_app(
+        environ={
+            **base_environ,
+            "AUTH_SERVICE_URL": auth_service_url,
+            "FILE_SERVICE_URL": "http://127.0.0.1:9",
+        }
+    )
+    migrate_database(ticket_app, ticket_db)
+    with LiveServer(ticket_app) as server:
+        yield TicketService(ticket_app, server.url, redis_server)
+
+
+@pytest.fixture
+def ticket_service_url(ticket_service: TicketService) -> str:
+    return ticket_service.url
+
+
+@pytest.fixture
+def via_ticket_service(app: Flask, ticket_service: TicketService) -> Iterator[None]:
+    """Point this service's ticket client at the live ticket-service for one test."""
+    previous = app.extensions.get("hdms_ticket_client")
+    app.extensions["hdms_ticket_client"] = TicketClient(
+        ticket_service.url, versions_redis_url=settings_of(app).redis_url
+    )
+    yield
+    app.extensions["hdms_ticket_client"].session.close()
+    if previous is None:
+        app.extensions.pop("hdms_ticket_client")
+    else:
+        app.extensions["hdms_ticket_client"] = previous
 
 
 # --- WebSocket clients -------------------------------------------------------------------------

@@ -4,44 +4,8 @@ caller, and the chat opens for the people it shows the ticket to."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
-import pytest
 import requests
-
-from communication_service.access import TicketClient
-from hdms_common.testing.live import LiveServer
-from hdms_common.testing.plugin import migrate_database
-
-
-@pytest.fixture(scope="module")
-def ticket_service_url(base_environ, auth_service_url) -> Iterator[str]:
-    from ticket_service import create_app
-    from ticket_service.extensions import db as ticket_db
-
-    app = create_app(
-        environ={
-            **base_environ,
-            "AUTH_SERVICE_URL": auth_service_url,
-            "FILE_SERVICE_URL": "http://127.0.0.1:9",
-        }
-    )
-    migrate_database(app, ticket_db)
-    with LiveServer(app) as server:
-        yield server.url
-
-
-@pytest.fixture
-def via_ticket_service(app, ticket_service_url) -> Iterator[None]:
-    """Point this service's ticket client at the live ticket-service for one test."""
-    previous = app.extensions.get("hdms_ticket_client")
-    app.extensions["hdms_ticket_client"] = TicketClient(ticket_service_url)
-    yield
-    app.extensions["hdms_ticket_client"].session.close()
-    if previous is None:
-        app.extensions.pop("hdms_ticket_client")
-    else:
-        app.extensions["hdms_ticket_client"] = previous
 
 
 def open_at_ticket_service(url: str, requestor, department) -> str:

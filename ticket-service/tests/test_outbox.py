@@ -7,6 +7,7 @@ import json
 import redis
 
 from hdms_common.events import TICKET_EVENTS_STREAM, RedisStreamPublisher, embedded_bus
+from hdms_common.realtime import ticket_channel, ticket_version_key
 from hdms_common.testing.plugin import redis_client
 from hdms_common.testing.servers import free_port
 from ticket_service.extensions import db
@@ -62,3 +63,29 @@ def test_the_embedded_bus_receives_events_in_process(app, api):
     event = [e for e in received if e.payload["ticket_id"] == ticket["id"]][0]
     assert event.type == "ticket.created"
     assert event.payload["ticket_number"] == ticket["number"]
+
+
+def test_a_committed_change_is_announced_on_its_ticket_channel_before_the_response(
+    app, api, cast, redis_server
+):
+    ticket = api.in_state("assigned")
+    realtime = redis_client(redis_server, db=1)
+    listener = realtime.pubsub()
+    listener.subscribe(ticket_channel(ticket["id"]))
+    assert listener.get_message(timeout=2)["type"] == "subscribe"
+    counter = ticket_version_key(ticket["id"])
+    before = int(realtime.get(counter) or 0)
+
+    refused = api.act(ticket, "reassign", cast.moderator, assignee_id=str(cast.assignee.id))
+    assert refused.status_code == 422, refused.json
+    assert int(realtime.get(counter) or 0) == before  # nothing committed, nothing announced
+    response = api.act(ticket, "reassign", cast.moderator, assignee_id=str(cast.second_assignee.id))
+    assert response.status_code == 200, response.json
+
+    assert int(realtime.get(counter) or 0) == before + 1  # moved before the response left
+    message = listener.get_message(timeout=2)
+    assert message["type"] == "message"
+    assert json.loads(message["data"]) == {"type": "ticket_changed", "ticket_id": ticket["id"]}
+    assert listener.get_message(timeout=0.2) is None
+    listener.close()
+    realtime.close()

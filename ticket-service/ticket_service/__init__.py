@@ -13,6 +13,7 @@ from ticket_service.api import register_blueprints
 from ticket_service.cli import register_cli
 from ticket_service.config import load_ticket_policy, load_ticket_settings
 from ticket_service.extensions import api, db, migrate
+from ticket_service.services.events import install_change_signal
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, environ: dict[str, str] | None 
     app.extensions["hdms_ticket_policy"] = load_ticket_policy(environ)
     app.extensions["hdms_auth_client"] = AuthClient(settings.auth_service_url)
     app.extensions["hdms_file_client"] = FileClient(settings.file_service_url)
+    install_change_signal(app, db.session)
     register_cli(app)
     return app
 

@@ -12,7 +12,10 @@ from hdms_common.clients import FileClient
 def ticket_client() -> TicketClient:
     client = current_app.extensions.get("hdms_ticket_client")
     if client is None:
-        client = TicketClient(settings_of(current_app).ticket_service_url, retries=1)
+        settings = settings_of(current_app)
+        client = TicketClient(
+            settings.ticket_service_url, retries=1, versions_redis_url=settings.redis_url
+        )
         current_app.extensions["hdms_ticket_client"] = client
     assert isinstance(client, TicketClient)
     return client

@@ -71,6 +71,7 @@ class TicketEventHandler:
     def __call__(self, event: Event) -> None:
         payload = dict(event.payload)
         frames = []
+        changed = False
         with self.app.app_context():
             session = db.session
             try:
@@ -90,6 +91,7 @@ class TicketEventHandler:
                     moderator_ids=moderators,
                 )
                 frames = notification_frames(applied.notifications)
+                changed = not applied.duplicate
                 session.commit()
             except IntegrityError:
                 # The same event applied concurrently by another consumer: it is done.
@@ -97,7 +99,12 @@ class TicketEventHandler:
                 return
             finally:
                 session.remove()
-        realtime_of(self.app).publish_all(frames)
+        realtime = realtime_of(self.app)
+        realtime.publish_all(frames)
+        if changed and payload.get("ticket_id"):
+            # Open chat sockets of the ticket check again who may see it (ticket-service
+            # announced the change already; this covers an announcement that was lost).
+            realtime.ticket_changed(str(payload["ticket_id"]))
 
 
 def build_consumer(

@@ -25,7 +25,11 @@ NOTIFICATION_TYPES = (
     "ticket_reopened",
     "approval_approved",
     "approval_declined",
+    "sla_at_risk",
 )
+
+#: The rows of the one unread chat notification a user has per ticket (a partial unique index).
+UNREAD_CHAT = sa.text("type = 'chat_message' AND read_at IS NULL")
 
 
 class Notification(UUIDPrimaryKey, db.Model):  # type: ignore[name-defined,misc]
@@ -37,6 +41,14 @@ class Notification(UUIDPrimaryKey, db.Model):  # type: ignore[name-defined,misc]
             "type IN (" + ", ".join(f"'{t}'" for t in NOTIFICATION_TYPES) + ")", name="type_known"
         ),
         sa.Index("ix_notifications_user_id_created_at", "user_id", "created_at", "id"),
+        sa.Index(
+            "uq_notifications_unread_chat",
+            "user_id",
+            "ticket_id",
+            unique=True,
+            postgresql_where=UNREAD_CHAT,
+            sqlite_where=UNREAD_CHAT,
+        ),
     )
 
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False)

@@ -29,3 +29,16 @@ class TicketParticipant(UUIDPrimaryKey, db.Model):  # type: ignore[name-defined,
     user_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False)
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
+
+
+class ChatSubTicket(db.Model):  # type: ignore[name-defined,misc]
+    """Who holds each sub-ticket of a ticket, so that a replaced sub-ticket assignee leaves the
+    parent's chat (unless they hold another of its sub-tickets)."""
+
+    __tablename__ = "chat_sub_tickets"
+    __table_args__ = (sa.Index("ix_chat_sub_tickets_ticket_id", "ticket_id"),)
+
+    sub_ticket_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), primary_key=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False)
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
+    last_event_at: Mapped[datetime] = mapped_column(nullable=False)

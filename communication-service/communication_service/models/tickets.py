@@ -16,7 +16,8 @@ class ChatTicket(Timestamps, db.Model):  # type: ignore[name-defined,misc]
     Filled from ticket events (or, before the first event arrived, from ticket-service).
     ``last_seq`` is taken with ``UPDATE ... RETURNING`` so that concurrent senders get
     consecutive numbers; ``last_event_at`` orders snapshot updates from events that arrive
-    out of order.
+    out of order. ``deleted_at`` is set once ticket-service reports the ticket deleted: its chat
+    is then closed to everyone.
     """
 
     __tablename__ = "chat_tickets"
@@ -31,3 +32,4 @@ class ChatTicket(Timestamps, db.Model):  # type: ignore[name-defined,misc]
     status: Mapped[str | None] = mapped_column(sa.String(32))
     last_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0, nullable=False)
     last_event_at: Mapped[datetime | None] = mapped_column()
+    deleted_at: Mapped[datetime | None] = mapped_column()

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from communication_service.models import ChatTicket, Notification, ProcessedEvent
+from sqlalchemy.dialects import postgresql, sqlite
+
+from communication_service.models import ChatTicket, Notification, ProcessedEvent, SlaAlert
 from communication_service.services import notifications, participants
 from communication_service.services.tickets import apply_snapshot, ensure_chat_ticket
 from hdms_common.db import DbSession, utcnow
@@ -25,6 +27,14 @@ STATUS_NOTIFICATIONS: dict[str, tuple[str, str, str]] = {
     "resolve": ("ticket_resolved", "Your ticket {label} was resolved", ""),
     "close": ("ticket_closed", "Your ticket {label} was closed", ""),
     "reopen": ("ticket_reopened", "Your ticket {label} was reopened", "{label} was reopened"),
+}
+
+
+#: SLA events -> (notification type, title): the assignee hears, or the moderators while the
+#: ticket is unassigned; once per ticket and clock (see _first_alert).
+SLA_ALERTS: dict[str, tuple[str, str]] = {
+    "ticket.sla_at_risk": ("sla_at_risk", "SLA at risk"),
+    "ticket.sla_breached": ("sla_breached", "SLA breached"),
 }
 
 
@@ -73,6 +83,26 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def _first_alert(
+    *, session: DbSession, ticket_id: uuid.UUID, alert: str, payload: Mapping[str, Any]
+) -> bool:
+    """Whether this is the first ``alert`` for the clock the payload names (kind and due time).
+
+    ticket-service may report one clock more than once (another sweep, another event id); the
+    primary key of communication_sla_alerts keeps the second report silent, even when two
+    consumers apply them at the same moment.
+    """
+    clock = f"{payload.get('sla_kind') or 'resolution'}@{payload.get('due_at') or ''}"[:100]
+    values = {"ticket_id": ticket_id, "alert": alert, "clock": clock, "sent_at": utcnow()}
+    insert: Any = (
+        postgresql.insert(SlaAlert)
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(SlaAlert)
+    )
+    result = session.execute(insert.values(**values).on_conflict_do_nothing())
+    return bool(getattr(result, "rowcount", 0))
 
 
 def apply_ticket_event(
@@ -165,17 +195,22 @@ def apply_ticket_event(
         title = f"The approval on {label} was {outcome}"
         notify(requestor, f"approval_{outcome}", title)
         notify(assignee, f"approval_{outcome}", title)
-    elif event_type == "ticket.sla_breached":
-        kind = "first response" if payload.get("sla_kind") == "first_response" else "resolution"
-        title = f"SLA breached on {label}"
-        body = f"The {kind} time was due at {payload.get('due_at')}."
-        if assignee is not None:
-            notify(assignee, "sla_breached", title, body)
-        else:
-            for moderator in sorted(
-                participants.holders_of(session=session, ticket_id=ticket_id, role="moderator")
-            ):
-                notify(moderator, "sla_breached", title, body)
+    elif event_type in SLA_ALERTS:
+        kind, headline = SLA_ALERTS[event_type]
+        clock = "first response" if payload.get("sla_kind") == "first_response" else "resolution"
+        due_at = str(payload.get("due_at") or "")
+        if _first_alert(session=session, ticket_id=ticket_id, alert=kind, payload=payload):
+            title = f"{headline} on {label}"
+            body = f"The {clock} time is due at {due_at}."
+            if event_type == "ticket.sla_breached":
+                body = f"The {clock} time was due at {due_at}."
+            if assignee is not None:
+                notify(assignee, kind, title, body)
+            else:
+                for moderator in sorted(
+                    participants.holders_of(session=session, ticket_id=ticket_id, role="moderator")
+                ):
+                    notify(moderator, kind, title, body)
     elif event_type == "approval.requested":
         approvers = payload.get("approver_ids") or []
         for approver in approvers if isinstance(approvers, list) else []:
@@ -186,12 +221,19 @@ def apply_ticket_event(
             notify(approver_id, "approval_requested", f"Your approval is requested on {label}")
     elif event_type in SUB_TICKET_EVENTS:
         sub_assignee = _uuid(payload.get("sub_ticket_assignee_id"))
-        added = participants.add_participant(
-            session=session, ticket_id=ticket_id, user_id=sub_assignee, role="sub_assignee"
+        added = participants.hold_sub_ticket(
+            session=session,
+            ticket_id=ticket_id,
+            sub_ticket_id=_uuid(payload.get("sub_ticket_id")),
+            assignee_id=sub_assignee,
+            at=occurred_at,
         )
         if event_type == "sub_ticket.assigned" or (event_type == "sub_ticket.created" and added):
             notify(
                 sub_assignee, "sub_ticket_assigned", f"A sub-ticket of {label} was assigned to you"
             )
+    elif event_type == "ticket.updated" and "deleted_at" in (payload.get("changed") or []):
+        if ticket.deleted_at is None:
+            ticket.deleted_at = occurred_at
     session.flush()
     return applied

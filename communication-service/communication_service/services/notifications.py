@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from communication_service.models import Notification
+from communication_service.models.notifications import UNREAD_CHAT
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import NotFound
 from hdms_common.pagination import Page, keyset_page
@@ -59,37 +62,48 @@ def notify_chat_message(
     """Tell users who are not in the chat that a message arrived.
 
     One unread chat notification per user and ticket: a busy chat updates it (latest message,
-    moved to the top) instead of burying the user under one per message.
+    moved to the top) instead of burying the user under one per message. The database holds
+    the rule (a partial unique index), so concurrent posts update the one row instead of each
+    inserting their own.
     """
     preview = body if len(body) <= PREVIEW_LENGTH else body[: PREVIEW_LENGTH - 1] + "…"
-    title = f"New message on {ticket_label}"
+    title = f"New message on {ticket_label}"[:300]
     text = f"{sender_name}: {preview}" if sender_name else preview
-    changed: list[Notification] = []
-    for user_id in sorted(set(user_ids)):
-        existing = session.scalar(
-            sa.select(Notification).where(
-                Notification.user_id == user_id,
-                Notification.ticket_id == ticket_id,
-                Notification.type == CHAT_MESSAGE,
-                Notification.read_at.is_(None),
-            )
-        )
-        if existing is not None:
-            existing.title = title[:300]
-            existing.body = text
-            existing.created_at = utcnow()
-            changed.append(existing)
-        else:
-            changed.append(
-                create_notification(
-                    session=session,
-                    user_id=user_id,
-                    type=CHAT_MESSAGE,
-                    title=title,
-                    body=text,
-                    ticket_id=ticket_id,
-                )
-            )
+    users = sorted(set(user_ids))
+    if not users:
+        return []
+    now = utcnow()
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "user_id": user_id,
+            "type": CHAT_MESSAGE,
+            "title": title,
+            "body": text,
+            "link": ticket_link(ticket_id),
+            "ticket_id": ticket_id,
+            "created_at": now,
+        }
+        for user_id in users
+    ]
+    # One statement, rows in user order (so concurrent posts lock rows in the same order): the
+    # partial unique index on the unread chat notification decides between insert and update.
+    insert: Any = (
+        postgresql.insert(Notification)
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite.insert(Notification)
+    )
+    statement = insert.values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Notification.user_id, Notification.ticket_id],
+        index_where=UNREAD_CHAT,
+        set_={
+            "title": statement.excluded.title,
+            "body": statement.excluded.body,
+            "created_at": statement.excluded.created_at,
+        },
+    ).returning(Notification)
+    changed = list(session.scalars(statement, execution_options={"populate_existing": True}))
     session.flush()
     return changed
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 
-from communication_service.models import ChatTicket, TicketParticipant
+from communication_service.models import ChatSubTicket, ChatTicket, TicketParticipant
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import NotFound
@@ -23,15 +24,18 @@ class Access:
 
 
 def check_access(*, session: DbSession, user: CurrentUser, ticket_id: uuid.UUID) -> Access:
-    """Participants, moderators of the ticket's department and admins may chat.
+    """What the copy kept from events says: participants, moderators of the ticket's department
+    and admins may chat, and nobody once the ticket is deleted.
 
-    A moderator's grant is read from the token, so a moderator granted after the ticket was
-    created can read its chat at once. An unknown ticket is not allowed (yet): the caller may
-    ask ticket-service, whose events may not have arrived.
+    ticket-service decides first (communication_service.access); this answers when it cannot,
+    and tells an open socket to ask it again. A moderator's grant is read from the token. An
+    unknown ticket is not allowed (yet): its events may not have arrived.
     """
     ticket = session.get(ChatTicket, ticket_id)
     if ticket is None:
         return Access(ticket=None, allowed=False)
+    if ticket.deleted_at is not None:
+        return Access(ticket=ticket, allowed=False)
     if user.is_admin or user.moderates(ticket.department_id):
         return Access(ticket=ticket, allowed=True)
     participant = session.scalar(
@@ -96,6 +100,52 @@ def set_role_holders(
     for user_id in sorted(wanted - current):
         add_participant(session=session, ticket_id=ticket_id, user_id=user_id, role=role)
     session.flush()
+
+
+def hold_sub_ticket(
+    *,
+    session: DbSession,
+    ticket_id: uuid.UUID,
+    sub_ticket_id: uuid.UUID | None,
+    assignee_id: uuid.UUID | None,
+    at: datetime,
+) -> bool:
+    """Record who holds a sub-ticket of the ticket; returns whether ``assignee_id`` joined.
+
+    The one it replaces leaves the ticket's chat unless they hold another of its sub-tickets.
+    An event older than the last one applied to the sub-ticket changes nothing.
+    """
+    if sub_ticket_id is None:
+        return add_participant(
+            session=session, ticket_id=ticket_id, user_id=assignee_id, role="sub_assignee"
+        )
+    held = session.get(ChatSubTicket, sub_ticket_id, with_for_update=True)
+    if held is None:
+        held = ChatSubTicket(
+            sub_ticket_id=sub_ticket_id, ticket_id=ticket_id, assignee_id=None, last_event_at=at
+        )
+        session.add(held)
+    elif at < held.last_event_at:
+        return False
+    previous, held.assignee_id, held.last_event_at = held.assignee_id, assignee_id, at
+    session.flush()
+    if previous is not None and previous != assignee_id:
+        elsewhere = session.scalar(
+            sa.select(ChatSubTicket.sub_ticket_id)
+            .where(ChatSubTicket.ticket_id == ticket_id, ChatSubTicket.assignee_id == previous)
+            .limit(1)
+        )
+        if elsewhere is None:
+            session.execute(
+                sa.delete(TicketParticipant).where(
+                    TicketParticipant.ticket_id == ticket_id,
+                    TicketParticipant.user_id == previous,
+                    TicketParticipant.role == "sub_assignee",
+                )
+            )
+    return add_participant(
+        session=session, ticket_id=ticket_id, user_id=assignee_id, role="sub_assignee"
+    )
 
 
 def list_participants(*, session: DbSession, ticket_id: uuid.UUID) -> list[TicketParticipant]:

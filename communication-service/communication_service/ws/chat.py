@@ -36,21 +36,32 @@ from communication_service.ws.connection import (
     CLOSE_BAD_REQUEST,
     CLOSE_FORBIDDEN,
     CLOSE_INTERNAL_ERROR,
+    CLOSE_UNAUTHORIZED,
     CLOSE_UNAVAILABLE,
     RESYNC,
     Connection,
     error_frame,
 )
 from communication_service.ws.handshake import authenticate
-from communication_service.ws.hub import Frame, chat_channel
+from communication_service.ws.hub import Frame, chat_channel, ticket_channel
 from hdms_common.app import settings_of
 from hdms_common.auth import CurrentUser
-from hdms_common.errors import DependencyUnavailable, DomainError, NotFound, flatten_messages
+from hdms_common.errors import (
+    DependencyUnavailable,
+    DomainError,
+    NotFound,
+    Unauthorized,
+    flatten_messages,
+)
+from hdms_common.realtime import TICKET_CHANGED
 
 log = logging.getLogger(__name__)
 REPLAY_PAGE = 200
 HUB_WAIT_SECONDS = 3.0
 LIVE_ONLY = ("typing", "read")
+NOT_A_PARTICIPANT = "Not a participant"
+NO_LONGER_ON_TICKET = "You are no longer on this ticket."
+SIGN_IN_AGAIN = "Token no longer accepted; reconnect with a new one"
 
 
 class ChatConnection(Connection):
@@ -80,6 +91,11 @@ class ChatConnection(Connection):
         # Read the database only once the subscription is confirmed: whatever is committed
         # before this read is replayed, whatever is committed after it arrives live.
         self.realtime.hub.subscribed.wait(HUB_WAIT_SECONDS)
+        # A change announced between the handshake's check and the subscription was not heard:
+        # check once more now that every later announcement will be (a kept verdict is reused
+        # unless the ticket changed meanwhile).
+        if not self.still_allowed():
+            return
         self.last_sent = self.after_seq
         self.catch_up()
         # From here on every new message reaches this socket: a client may start sending.
@@ -106,7 +122,11 @@ class ChatConnection(Connection):
 
     def handle_item(self, item: Any) -> None:
         if item is RESYNC:
-            self.catch_up()
+            # The subscription was lost a moment: a change of the ticket may have been missed.
+            if self.still_allowed():
+                self.catch_up()
+        elif isinstance(item, Frame) and item.kind == TICKET_CHANGED:
+            self.still_allowed()
         elif isinstance(item, Frame) and item.kind == "message" and item.seq is not None:
             if item.seq <= self.last_sent:
                 return
@@ -165,6 +185,20 @@ class ChatConnection(Connection):
 
     def post(self, payload: dict[str, Any]) -> None:
         fields = {k: v for k, v in payload.items() if k != "type"}
+        client_msg_id = fields.get("client_msg_id")
+        if not isinstance(client_msg_id, str) or not is_text(client_msg_id):
+            client_msg_id = None
+        not_text = sorted(key for key, value in fields.items() if not is_text(value))
+        if not_text:
+            # JSON may escape half of a surrogate pair ("\ud800"): such a string cannot be
+            # stored or encoded as UTF-8, so it is refused here like any other invalid field.
+            self.bad_frame(
+                "invalid",
+                "The message is invalid.",
+                errors={key: [NOT_TEXT] for key in not_text},
+                client_msg_id=client_msg_id,
+            )
+            return
         try:
             data = MessageCreateSchema().load(fields)
         except ma.ValidationError as exc:
@@ -172,18 +206,19 @@ class ChatConnection(Connection):
                 "invalid",
                 "The message is invalid.",
                 errors=flatten_messages(exc.messages),
-                client_msg_id=fields.get("client_msg_id")
-                if isinstance(fields.get("client_msg_id"), str)
-                else None,
+                client_msg_id=client_msg_id,
             )
             return
         try:
-            files = file_client()
+            files, ticket_service = file_client(), ticket_client()
             for file_key in data["attachments"]:
                 files.validate_attachment(file_key, token=self.user.token)
             with short_session(self.app) as session:
-                participants.ensure_access(
-                    session=session, user=self.user, ticket_id=self.ticket_id
+                ensure_chat_access(
+                    session=session,
+                    user=self.user,
+                    ticket_id=self.ticket_id,
+                    tickets=ticket_service,
                 )
                 posted = messages.post_message(
                     session=session,
@@ -201,8 +236,11 @@ class ChatConnection(Connection):
                     "seq": posted.message.seq,
                 }
         except NotFound:
-            self.send_frame(error_frame("forbidden", "You are no longer on this ticket."))
-            self.close(CLOSE_FORBIDDEN, "Not a participant")
+            self.send_frame(error_frame("forbidden", NO_LONGER_ON_TICKET))
+            self.close(CLOSE_FORBIDDEN, NOT_A_PARTICIPANT)
+            return
+        except Unauthorized:
+            self.close(CLOSE_UNAUTHORIZED, SIGN_IN_AGAIN)
             return
         except SQLAlchemyError as exc:
             log.warning("message not stored: %s", exc.__class__.__name__)
@@ -230,8 +268,37 @@ class ChatConnection(Connection):
                 finally:
                     db.session.remove()
 
+    def still_allowed(self) -> bool:
+        """In the writer: ask again whether the user may see the ticket; close if not.
+
+        Runs before any frame queued after the announcement that the ticket changed, so nothing
+        published after a reassignment (or a deletion) reaches a socket that lost the ticket.
+        """
+        try:
+            with short_session(self.app) as session:
+                ensure_chat_access(
+                    session=session,
+                    user=self.user,
+                    ticket_id=self.ticket_id,
+                    tickets=ticket_client(),
+                )
+        except NotFound:
+            self.end_in_writer(
+                CLOSE_FORBIDDEN,
+                NOT_A_PARTICIPANT,
+                error_frame("forbidden", NO_LONGER_ON_TICKET),
+            )
+            return False
+        except Unauthorized:
+            self.end_in_writer(CLOSE_UNAUTHORIZED, SIGN_IN_AGAIN)
+            return False
+        except (SQLAlchemyError, DependencyUnavailable):
+            log.info("participation not rechecked: a dependency is unavailable")
+        return True
+
     def idle(self) -> None:
-        """Now and then: refresh presence, and close if the user was taken off the ticket."""
+        """Now and then: refresh presence; if the copy kept from events says the user left the
+        ticket, have the writer ask ticket-service (which decides)."""
         now = time.monotonic()
         if now - self.checked_at < self.limits.presence_ttl / 3:
             return
@@ -239,14 +306,32 @@ class ChatConnection(Connection):
         self.realtime.presence.refresh(self.ticket_id, self.user.id, self.id)
         try:
             with short_session(self.app) as session:
-                participants.ensure_access(
+                access = participants.check_access(
                     session=session, user=self.user, ticket_id=self.ticket_id
                 )
-        except NotFound:
-            self.send_frame(error_frame("forbidden", "You are no longer on this ticket."))
-            self.close(CLOSE_FORBIDDEN, "Not a participant")
         except SQLAlchemyError:
             log.info("participation not rechecked: the database is unavailable")
+            return
+        if not access.allowed:
+            self.call_in_writer(self.still_allowed)
+
+
+NOT_TEXT = "Not valid text (an unpaired surrogate)."
+
+
+def is_text(value: Any) -> bool:
+    """Whether every string in ``value`` (inside lists and mappings too) is valid Unicode text."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(is_text(k) and is_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(is_text(item) for item in value)
+    return True
 
 
 def _parse_after(raw: str | None, ticket_id: uuid.UUID, app: Flask) -> int:
@@ -281,7 +366,7 @@ def _serve_chat(
     try:
         ticket_uuid = uuid.UUID(ticket_id)
     except ValueError:
-        connection.close_now(CLOSE_FORBIDDEN, "Not a participant")
+        connection.close_now(CLOSE_FORBIDDEN, NOT_A_PARTICIPANT)
         return
     start_seq: int | None = None
     if request.args.get("after") is None:
@@ -297,7 +382,10 @@ def _serve_chat(
         )
         db.session.commit()
     except NotFound:
-        connection.close_now(CLOSE_FORBIDDEN, "Not a participant")
+        connection.close_now(CLOSE_FORBIDDEN, NOT_A_PARTICIPANT)
+        return
+    except Unauthorized:
+        connection.close_now(CLOSE_UNAUTHORIZED, SIGN_IN_AGAIN)
         return
     except DependencyUnavailable:
         connection.close_now(CLOSE_UNAVAILABLE, "A dependency is unavailable")
@@ -313,13 +401,17 @@ def _serve_chat(
     chat = ChatConnection(
         ws, app=app, realtime=realtime, ticket_id=ticket_uuid, user=user, after_seq=start_seq or 0
     )
-    channel = chat_channel(ticket_uuid)
-    realtime.hub.subscribe(channel, chat)
+    # Both channels reach the socket through the one subscription, in publication order: an
+    # announcement that the ticket changed is handled before any message published after it.
+    channels = (chat_channel(ticket_uuid), ticket_channel(ticket_uuid))
+    for channel in channels:
+        realtime.hub.subscribe(channel, chat)
     try:
         realtime.presence.enter(ticket_uuid, user.id, chat.id)
         chat.start_writer()
         chat.receive_loop(chat.on_frame, chat.idle)
     finally:
-        realtime.hub.unsubscribe(channel, chat)
+        for channel in channels:
+            realtime.hub.unsubscribe(channel, chat)
         realtime.presence.leave(ticket_uuid, user.id, chat.id)
         chat.finish()

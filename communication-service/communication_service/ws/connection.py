@@ -49,7 +49,7 @@ class _Resync:
 
 
 class _Call:
-    def __init__(self, function: Callable[[], None]) -> None:
+    def __init__(self, function: Callable[[], object]) -> None:
         self.function = function
 
 
@@ -118,7 +118,7 @@ class Connection:
     def send_frame(self, frame: Frame) -> None:
         self.enqueue(frame)
 
-    def call_in_writer(self, function: Callable[[], None]) -> None:
+    def call_in_writer(self, function: Callable[[], object]) -> None:
         self.enqueue(_Call(function))
 
     def close(self, code: int = CLOSE_NORMAL, reason: str = "") -> None:
@@ -168,6 +168,13 @@ class Connection:
         except Exception:  # noqa: BLE001 - the peer is gone or the stream is already closed
             log.debug("close frame not sent on %s", self.id)
         self.ws.connected = False
+
+    def end_in_writer(self, code: int, reason: str, last: Frame | None = None) -> None:
+        """From the writer thread: send ``last`` and close, before anything queued after it."""
+        if last is not None:
+            self._write(last.text)
+        self._cut = _Close(code, reason)
+        self.closing.set()
 
     def close_now(self, code: int, reason: str) -> None:
         """Close before the writer runs (refused handshakes): nothing else writes yet."""

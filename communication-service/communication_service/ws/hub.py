@@ -16,14 +16,22 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
+from hdms_common.realtime import CHANNEL_PREFIX, pubsub_url, ticket_channel
+
 log = logging.getLogger(__name__)
 
-CHANNEL_PREFIX = "hdms:rt:"
-PUBSUB_DB = 1
+__all__ = [
+    "CHANNEL_PREFIX",
+    "Frame",
+    "Hub",
+    "chat_channel",
+    "notification_channel",
+    "pubsub_url",
+    "ticket_channel",
+]
 
 
 @dataclass(frozen=True)
@@ -66,14 +74,6 @@ def notification_channel(user_id: object) -> str:
     return f"{CHANNEL_PREFIX}notifications:{user_id}"
 
 
-def pubsub_url(redis_url: str) -> str:
-    """REDIS_URL with database 1, the real-time one (docs/architecture.md)."""
-    if not redis_url:
-        return ""
-    parts = urlsplit(redis_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{PUBSUB_DB}", parts.query, parts.fragment))
-
-
 class Hub:
     """Local subscribers by channel, fed from Redis pub/sub (or directly, without Redis)."""
 
@@ -105,8 +105,9 @@ class Hub:
                     del self._subscribers[channel]
 
     def local_count(self) -> int:
+        """How many subscribers this process has (a chat socket listens on two channels)."""
         with self._lock:
-            return sum(len(s) for s in self._subscribers.values())
+            return len({s for group in self._subscribers.values() for s in group})
 
     def dispatch(self, channel: str, frame: Frame) -> None:
         """Hand ``frame`` to this process's subscribers of ``channel``; never blocks."""

@@ -1,6 +1,9 @@
 """Domain events: written to ticket_outbox with the change, relayed after commit.
 
 Payloads follow docs/events.md: the ticket as it is after the change, plus per-type fields.
+The relay runs every few seconds, so each commit that wrote events also announces at once, on
+the real-time channel of each ticket it changed, that the ticket changed (hdms_common.realtime):
+open chat sockets then ask again who may see the ticket before anything later reaches them.
 """
 
 from __future__ import annotations
@@ -14,14 +17,21 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+from sqlalchemy.orm import Session
 
+from hdms_common.app import settings_of
 from hdms_common.db import DbSession, utcnow
 from hdms_common.events import Event, EventPublisher
+from hdms_common.realtime import TicketChangeSignal
 from ticket_service.models import OutboxEvent, Ticket
 from ticket_service.services.audit import jsonable
 
 log = logging.getLogger(__name__)
 _counter = itertools.count()
+#: session.info key: the tickets whose events the open transaction wrote.
+CHANGED_TICKETS = "hdms_changed_tickets"
+SIGNAL_EXTENSION = "hdms_ticket_change_signal"
 
 
 def ordered_event_id() -> uuid.UUID:
@@ -68,7 +78,33 @@ def record_event(
     )
     session.add(row)
     session.flush()
+    session.info.setdefault(CHANGED_TICKETS, set()).add(ticket.id)
     return row
+
+
+def install_change_signal(app: Flask, scoped_session: object) -> None:
+    """Announce, after each commit that wrote events, that their tickets changed.
+
+    The listener runs inside ``commit()``, so the announcement is out before the route returns
+    its response; a rolled-back transaction announces nothing.
+    """
+    app.extensions[SIGNAL_EXTENSION] = TicketChangeSignal(settings_of(app).redis_url)
+    if not sa.event.contains(scoped_session, "after_commit", _announce_changes):
+        sa.event.listen(scoped_session, "after_commit", _announce_changes)
+        sa.event.listen(scoped_session, "after_rollback", _forget_changes)
+
+
+def _announce_changes(session: Session) -> None:
+    changed = session.info.pop(CHANGED_TICKETS, None)
+    if not changed or not has_app_context():
+        return
+    signal = current_app.extensions.get(SIGNAL_EXTENSION)
+    if isinstance(signal, TicketChangeSignal):
+        signal.publish(changed)
+
+
+def _forget_changes(session: Session) -> None:
+    session.info.pop(CHANGED_TICKETS, None)
 
 
 def relay_outbox(*, session: DbSession, publisher: EventPublisher, batch: int = 100) -> int:
