@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
+from flask import Flask
 
 from hdms_common.testing.plugin import TestUser
 
@@ -49,22 +53,25 @@ def test_file_keys_are_random_and_not_derived_from_the_content(
     assert hashlib.sha256(data).hexdigest()[:8] not in first + second
 
 
-def test_upload_records_purpose_and_ticket(
-    send_upload: Callable[..., Any], requestor: TestUser
+@pytest.mark.parametrize("purpose", ["ticket", "chat"])
+def test_an_upload_naming_a_ticket_while_ticket_service_is_down_is_a_503_and_keeps_nothing(
+    send_upload: Callable[..., Any],
+    requestor: TestUser,
+    files_on_disk: Callable[[], list[Path]],
+    count_attachments: Callable[[], int],
+    purpose: str,
 ) -> None:
     response = send_upload(
         requestor,
         "notes.txt",
         b"printer on floor 3 jams\n",
-        fields={"purpose": "chat", "ticket_id": TICKET},
+        fields={"purpose": purpose, "ticket_id": TICKET},
     )
-    assert response.status_code == 201, response.get_json()
-    body = response.get_json()
-    assert (body["purpose"], body["ticket_id"], body["content_type"]) == (
-        "chat",
-        TICKET,
-        "text/plain",
-    )
+    # Whether the uploader may use the ticket cannot be known: refused, never accepted.
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    assert count_attachments() == 0
+    assert files_on_disk() == []
 
 
 def test_details_and_status_are_visible_to_the_uploader_and_admins_only(
@@ -106,15 +113,20 @@ def test_a_strangers_answer_for_an_existing_file_equals_the_answer_for_an_unknow
 
 
 def test_a_file_on_a_ticket_is_not_shown_to_a_stranger_when_ticket_service_is_down(
+    app: Flask,
     client: Any,
     send_upload: Callable[..., Any],
     requestor: TestUser,
     stranger: TestUser,
     make_png: Callable[..., bytes],
 ) -> None:
-    key = send_upload(requestor, "a.png", make_png(), fields={"ticket_id": TICKET}).get_json()[
-        "file_key"
-    ]
+    from file_service.extensions import db
+    from file_service.services.links import link_attachment
+
+    key = send_upload(requestor, "a.png", make_png()).get_json()["file_key"]
+    with app.app_context():
+        link_attachment(session=db.session, file_key=key, ticket_id=uuid.UUID(TICKET))
+        db.session.commit()
     response = client.get(f"/api/files/{key}/", headers=stranger.headers)
     # ticket-service unreachable: the answer is "try again later", never the file.
     assert response.status_code == 503

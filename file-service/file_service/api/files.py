@@ -87,9 +87,11 @@ class Upload(MethodView):
     @auth_required()
     @blp.doc(requestBody=_UPLOAD_BODY)
     @blp.response(201, FileSchema)
+    @blp.alt_response(404, description="ticket_id names a ticket the uploader cannot see")
     @blp.alt_response(413, description="Larger than FILE_MAX_BYTES")
     @blp.alt_response(415, description="A type that is not allowed, or a name that lies")
     @blp.alt_response(422, description="Empty, unsafe (bombs) or invalid fields")
+    @blp.alt_response(503, description="ticket-service cannot say whether ticket_id is visible")
     def post(self) -> Any:
         """Upload a file (multipart: file, purpose, ticket_id), streamed to storage."""
         max_bytes = settings_of(current_app).file_max_bytes
@@ -110,6 +112,7 @@ class Upload(MethodView):
             limits=current_app.extensions["hdms_file_limits"],
             actor_id=current_user().id,
             received=received,
+            ticket_visible=_ticket_visible,
             idempotency_key=key,
         )
         if replayed:

@@ -8,6 +8,7 @@ import secrets
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,7 +29,7 @@ from file_service.models import Attachment, FileStatus, IdempotencyKey, Purpose
 from file_service.multipart import ReceivedUpload
 from file_service.storage import Storage
 from hdms_common.db import DbSession
-from hdms_common.errors import Invalid, UnsupportedMediaType
+from hdms_common.errors import Invalid, NotFound, UnsupportedMediaType
 
 MAX_NAME_LENGTH = 255
 _UNSAFE_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]')
@@ -155,9 +156,15 @@ def accept_upload(
     limits: FileLimits,
     actor_id: uuid.UUID,
     received: ReceivedUpload,
+    ticket_visible: Callable[[uuid.UUID], bool],
     idempotency_key: str | None = None,
 ) -> tuple[Attachment, bool]:
     """Check a received upload and create its attachment (status pending); flushes.
+
+    A ``ticket_id`` must name a ticket the uploader can see (``ticket_visible`` asks
+    ticket-service as them, before any database work): the ticket's participants will see the
+    file, so naming someone else's ticket would plant a file on it. Unknown and invisible
+    tickets are the same 404; ticket-service unreachable is a 503, never an accepted upload.
 
     Returns the attachment and whether it is a replay of an earlier upload with the same
     Idempotency-Key (the new bytes are then dropped). On any refusal the received bytes are
@@ -166,6 +173,8 @@ def accept_upload(
     committed_key: str | None = None
     try:
         purpose, ticket_id = _parse_fields(received.fields)
+        if ticket_id is not None and not ticket_visible(ticket_id):
+            raise NotFound("No such ticket.", errors={"ticket_id": ["No such ticket."]})
         name = sanitize_name(received.filename)
         content_type = check_content(received, name, limits)
         if idempotency_key is not None:
