@@ -43,6 +43,19 @@ def test_upload_stores_the_file_pending_with_its_hash_and_sniffed_type(
     assert stored[0].read_bytes() == data
 
 
+def test_details_name_the_file_by_its_sanitised_original_name(
+    client: Any, send_upload: Callable[..., Any], requestor: TestUser
+) -> None:
+    uploaded = send_upload(requestor, "../../etc/<notes>\u202e.txt", b"text\n")
+    assert uploaded.status_code == 201, uploaded.get_json()
+    assert uploaded.get_json()["name"] == "_notes_.txt"
+    key = uploaded.get_json()["file_key"]
+    details = client.get(f"/api/files/{key}/", headers=requestor.headers).get_json()
+    assert (details["name"], details["original_name"]) == ("_notes_.txt", "_notes_.txt")
+    spec = client.get("/api/files/openapi.json").get_json()
+    assert "name" in spec["components"]["schemas"]["File"]["required"]
+
+
 def test_file_keys_are_random_and_not_derived_from_the_content(
     send_upload: Callable[..., Any], requestor: TestUser, make_png: Callable[..., bytes]
 ) -> None:

@@ -14,6 +14,9 @@ class VariantSchema(Schema):  # type: ignore[misc,unused-ignore]
 
 class FileSchema(Schema):  # type: ignore[misc,unused-ignore]
     file_key = ma.fields.String()
+    #: The sanitised original file name (the contract's word); ``original_name`` is the same
+    #: value under its earlier name, kept for the clients that read it.
+    name = ma.fields.String(attribute="original_name", dump_only=True)
     original_name = ma.fields.String()
     size = ma.fields.Integer()
     sha256 = ma.fields.String()
