@@ -24,6 +24,13 @@ class FileSchema(Schema):  # type: ignore[misc,unused-ignore]
     declared_content_type = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"enum": [s.value for s in FileStatus]})
     failure_reason = ma.fields.String(allow_none=True)
+    conversion_error = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Set on a ready file whose previews could not be made: only the "
+            "original is served."
+        },
+    )
     purpose = ma.fields.String()
     ticket_id = ma.fields.UUID(allow_none=True)
     uploader_id = ma.fields.UUID()
