@@ -8,7 +8,6 @@ import secrets
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,6 +26,7 @@ from file_service.content_types import (
 from file_service.media import MediaRefused, probe_image, probe_video
 from file_service.models import Attachment, FileStatus, IdempotencyKey, Purpose
 from file_service.multipart import ReceivedUpload
+from file_service.services.attachments import TicketVisibility
 from file_service.storage import Storage
 from hdms_common.db import DbSession
 from hdms_common.errors import Invalid, NotFound, UnsupportedMediaType
@@ -156,7 +156,7 @@ def accept_upload(
     limits: FileLimits,
     actor_id: uuid.UUID,
     received: ReceivedUpload,
-    ticket_visible: Callable[[uuid.UUID], bool],
+    ticket_visible: TicketVisibility,
     idempotency_key: str | None = None,
 ) -> tuple[Attachment, bool]:
     """Check a received upload and create its attachment (status pending); flushes.
