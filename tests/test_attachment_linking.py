@@ -11,9 +11,11 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from werkzeug.serving import make_server
 
@@ -28,8 +30,15 @@ EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 class Services:
     file_app: Flask
     ticket_app: Flask
+    storage_dir: Path
 
     def upload(self, user: TestUser, name: str, data: bytes, **fields: str) -> str:
+        response = self.post_upload(user, name, data, **fields)
+        assert response.status_code == 201, response.get_json()
+        key: str = response.get_json()["file_key"]
+        return key
+
+    def post_upload(self, user: TestUser, name: str, data: bytes, **fields: str) -> Any:
         boundary = "linking-boundary"
         parts = b"".join(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
@@ -38,14 +47,27 @@ class Services:
         disposition = f'form-data; name="file"; filename="{name}"'
         parts += f"--{boundary}\r\nContent-Disposition: {disposition}\r\n\r\n".encode()
         parts += data + f"\r\n--{boundary}--\r\n".encode()
-        response = self.file_app.test_client().post(
+        return self.file_app.test_client().post(
             "/api/files/upload/",
             data=parts,
             headers={**user.headers, "Content-Type": f"multipart/form-data; boundary={boundary}"},
         )
-        assert response.status_code == 201, response.get_json()
-        key: str = response.get_json()["file_key"]
-        return key
+
+    def files_of(self, user: TestUser) -> list[str]:
+        """The keys of the files ``user`` uploaded, from file-service's table."""
+        from file_service.extensions import db
+        from file_service.models import Attachment
+
+        with self.file_app.app_context():
+            keys = db.session.scalars(
+                sa.select(Attachment.file_key).filter_by(uploader_id=user.id)
+            ).all()
+            db.session.rollback()
+        return list(keys)
+
+    def stored_bytes(self) -> list[Path]:
+        """Every file under file-service's storage folder (incoming, objects, quarantine)."""
+        return sorted(p for p in self.storage_dir.rglob("*") if p.is_file())
 
     def file_status(self, user: TestUser, key: str) -> int:
         response = self.file_app.test_client().get(f"/api/files/{key}/", headers=user.headers)
@@ -78,6 +100,7 @@ def services(
     from ticket_service import create_app as create_ticket_app
     from ticket_service.extensions import db as ticket_db
 
+    storage_dir = tmp_path_factory.mktemp("linking-files")
     file_port = free_port()
     ticket_app = create_ticket_app(
         environ={
@@ -93,7 +116,7 @@ def services(
             **base_environ,
             "AUTH_SERVICE_URL": auth_service_url,
             "TICKET_SERVICE_URL": ticket_server.url,
-            "FILE_STORAGE_DIR": str(tmp_path_factory.mktemp("linking-files")),
+            "FILE_STORAGE_DIR": str(storage_dir),
             "CLAMD_ADDRESS": clamd_server.address,
         }
     )
@@ -101,7 +124,7 @@ def services(
     file_server = make_server("127.0.0.1", file_port, file_app, threaded=True)
     thread = threading.Thread(target=file_server.serve_forever, daemon=True)
     thread.start()
-    yield Services(file_app=file_app, ticket_app=ticket_app)
+    yield Services(file_app=file_app, ticket_app=ticket_app, storage_dir=storage_dir)
     file_server.shutdown()
     file_server.server_close()
     ticket_server.stop()
@@ -190,42 +213,41 @@ def test_a_file_uploaded_for_a_ticket_is_visible_to_whoever_can_see_the_ticket(
     assert services.file_status(people.stranger, key) == 404
 
 
-def test_an_upload_naming_a_ticket_the_uploader_cannot_see_is_the_same_404_as_no_ticket(
-    services: Services, people: People
-) -> None:
-    from file_service.extensions import db
-    from file_service.models import Attachment
-
+def test_a_chat_file_records_its_purpose_and_ticket(services: Services, people: People) -> None:
     ticket = _open_ticket(services, people, [])
-    client = services.file_app.test_client()
-    answers = []
-    for ticket_id in (ticket["id"], str(uuid.uuid4())):
-        for purpose in ("ticket", "chat"):
-            body = (
-                f'--b\r\nContent-Disposition: form-data; name="purpose"\r\n\r\n{purpose}\r\n'
-                f'--b\r\nContent-Disposition: form-data; name="ticket_id"\r\n\r\n{ticket_id}\r\n'
-                '--b\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\n\r\n'
-                "hello\r\n--b--\r\n"
-            )
-            response = client.post(
-                "/api/files/upload/",
-                data=body.encode(),
-                headers={
-                    **people.stranger.headers,
-                    "Content-Type": "multipart/form-data; boundary=b",
-                },
-            )
-            answers.append((response.status_code, response.get_json().get("detail")))
-    assert answers == [(404, "No such ticket.")] * 4
-    with services.file_app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(Attachment)) == 0
-        db.session.rollback()
-    # The requestor, who sees the ticket, may name it (a chat file records purpose and ticket).
-    key = services.upload(
-        people.requestor, "notes.txt", b"floor 3\n", ticket_id=ticket["id"], purpose="chat"
+    response = services.post_upload(
+        people.requestor,
+        "notes.txt",
+        b"printer on floor 3 jams\n",
+        purpose="chat",
+        ticket_id=ticket["id"],
     )
-    details = client.get(f"/api/files/{key}/", headers=people.requestor.headers).get_json()
-    assert (details["purpose"], details["ticket_id"]) == ("chat", ticket["id"])
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["purpose"], body["ticket_id"], body["content_type"]) == (
+        "chat",
+        ticket["id"],
+        "text/plain",
+    )
+
+
+@pytest.mark.parametrize("purpose", ["ticket", "chat"])
+def test_an_upload_naming_a_ticket_the_uploader_cannot_see_is_a_404_and_keeps_nothing(
+    services: Services, people: People, purpose: str
+) -> None:
+    ticket = _open_ticket(services, people, [])
+    before = services.stored_bytes()
+
+    for ticket_id in (ticket["id"], str(uuid.uuid4())):
+        response = services.post_upload(
+            people.stranger, "planted.txt", b"read me\n", purpose=purpose, ticket_id=ticket_id
+        )
+        assert response.status_code == 404, response.get_json()
+        assert response.content_type == "application/problem+json"
+        assert "file_key" not in response.get_json()
+
+    assert services.files_of(people.stranger) == []
+    assert services.stored_bytes() == before
 
 
 def test_a_strangers_file_cannot_be_attached(services: Services, people: People) -> None:

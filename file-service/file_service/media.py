@@ -21,6 +21,8 @@ from PIL import Image, ImageOps
 PIL_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 THUMBNAIL_SIZE = (320, 320)
 WEBP_QUALITY = 82
+#: The WebP format stores each side in 14 bits: no side may exceed 16,383 pixels.
+WEBP_MAX_SIDE = 16_383
 VIDEO_MAX_WIDTH = 1280
 VIDEO_MAX_HEIGHT = 720
 VIDEO_AUDIO_RATE = 48_000
@@ -70,7 +72,11 @@ def probe_image(path: Path, *, max_pixels: int) -> ImageInfo:
 
 
 def convert_image(source: Path, *, webp: Path, thumbnail: Path, max_pixels: int) -> None:
-    """Write ``source`` as WebP (full size) and a WebP thumbnail, without metadata."""
+    """Write ``source`` as WebP (full size) and a WebP thumbnail, without metadata.
+
+    An image with a side longer than WebP allows (a 20,000 x 10 timeline is well under the
+    pixel limit) is scaled down to fit, keeping its aspect ratio; the original keeps every pixel.
+    """
     with _open_image(source, max_pixels) as image:
         try:
             image.seek(0)  # animated GIF/WebP: the first frame stands for the image
@@ -82,6 +88,8 @@ def convert_image(source: Path, *, webp: Path, thumbnail: Path, max_pixels: int)
     # Nothing of the original's EXIF, XMP, ICC profile or comments may reach the outputs:
     # the WebP writer takes them from ``info`` only, and it is emptied here.
     clean.info = {}
+    if max(clean.size) > WEBP_MAX_SIDE:
+        clean.thumbnail((WEBP_MAX_SIDE, WEBP_MAX_SIDE), Image.Resampling.LANCZOS)
     clean.save(webp, "WEBP", quality=WEBP_QUALITY, method=4)
     clean.thumbnail(THUMBNAIL_SIZE)
     clean.save(thumbnail, "WEBP", quality=WEBP_QUALITY, method=4)

@@ -85,6 +85,7 @@ def process_file(app: Flask, attachment_id: uuid.UUID, *, last_attempt: bool) ->
         if not clean:
             storage.quarantine(job.file_key)
             return
+        conversion_error: str | None = None
         try:
             variants = off_the_event_loop(
                 make_variants, storage, limits, job.file_key, job.content_type
@@ -95,8 +96,18 @@ def process_file(app: Flask, attachment_id: uuid.UUID, *, last_attempt: bool) ->
             )
             db.session.commit()
             return
+        except Exception as exc:  # noqa: BLE001 - any converter failure, see below
+            # The file is clean and its original intact: a converter that raises on it (a
+            # Pillow or FFmpeg limit or bug) costs the previews, not the file. Left uncaught,
+            # the file would stay in processing until the sweep gave up on it.
+            log.exception("file %s: no preview could be made", job.file_key)
+            variants = {}
+            conversion_error = f"No preview could be made ({type(exc).__name__}: {exc})."
         processing.finish_processing(
-            session=db.session, attachment_id=attachment_id, variants=variants
+            session=db.session,
+            attachment_id=attachment_id,
+            variants=variants,
+            conversion_error=conversion_error,
         )
         db.session.commit()
 
@@ -141,10 +152,16 @@ def make_variants(
                 max_seconds=limits.max_video_seconds,
                 max_pixels=limits.max_video_pixels,
             )
-        variants = {}
-        for name, (work, variant_type) in outputs.items():
-            size = storage.write_variant(file_key, name, work)
-            variants[name] = {"size": size, "content_type": variant_type}
+        variants: dict[str, dict[str, Any]] = {}
+        try:
+            for name, (work, variant_type) in outputs.items():
+                size = storage.write_variant(file_key, name, work)
+                variants[name] = {"size": size, "content_type": variant_type}
+        except BaseException:
+            # All variants or none: a file is never left with bytes its row does not list.
+            for name in outputs:
+                storage.delete_variant(file_key, name)
+            raise
         return variants
     finally:
         for work, _ in outputs.values():

@@ -56,6 +56,8 @@ class Storage(Protocol):
 
     def variant_work_path(self, file_key: str, variant: str) -> Path: ...
 
+    def delete_variant(self, file_key: str, variant: str) -> None: ...
+
     def quarantine(self, file_key: str) -> None: ...
 
     def delete(self, file_key: str) -> None: ...
@@ -108,6 +110,13 @@ class LocalStorage:
         target = self.path(file_key, variant)
         os.replace(source, target)
         return target.stat().st_size
+
+    def delete_variant(self, file_key: str, variant: str) -> None:
+        """Remove a variant (never the original); nothing happens when there is none."""
+        if _check_variant(variant) == "original":
+            raise ValueError("the original is not a variant")
+        with contextlib.suppress(FileNotFoundError):
+            self.path(file_key, variant).unlink()
 
     def quarantine(self, file_key: str) -> None:
         """Move the original out of the served tree and drop any variant."""

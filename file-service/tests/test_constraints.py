@@ -22,6 +22,7 @@ from hdms_common.testing.plugin import TestUser
         {"status": "ready"},  # ready without processed_at nor a scan
         {"status": "failed"},  # failed without a reason
         {"status": "infected"},  # infected without a scan result
+        {"conversion_error": "No preview."},  # a conversion error on a file not ready
         {"status": "clean"},  # not a status
     ],
 )

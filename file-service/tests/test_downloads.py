@@ -9,6 +9,11 @@ from urllib.parse import quote
 
 import pytest
 
+from hdms_common.testing.downloads import (
+    CONTENT_SECURITY_POLICY,
+    assert_download_contract,
+    from_werkzeug,
+)
 from hdms_common.testing.plugin import TestUser
 
 TEXT = b"0123456789abcdefghijklmnopqrstuvwxyz\n" * 100
@@ -37,6 +42,22 @@ def test_a_ready_file_is_served_with_etag_nosniff_and_an_attachment_disposition(
     assert response.headers["Accept-Ranges"] == "bytes"
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=\"report.txt\"; filename*=UTF-8''report.txt"
+    )
+
+
+def test_a_download_sent_by_file_service_keeps_the_download_contract(
+    client: Any, ready_file: Callable[..., str], requestor: TestUser
+) -> None:
+    # The same check runs through nginx in tests/test_file_downloads_through_nginx.py.
+    key = ready_file(requestor, "report.txt", TEXT)
+    assert_download_contract(
+        lambda headers: from_werkzeug(
+            client.get(f"/api/files/{key}/download/", headers={**requestor.headers, **headers})
+        ),
+        data=TEXT,
+        etag=hashlib.sha256(TEXT).hexdigest(),
+        content_type="text/plain",
+        disposition="attachment; filename=\"report.txt\"; filename*=UTF-8''report.txt",
     )
 
 
@@ -136,3 +157,13 @@ def test_with_an_accel_redirect_prefix_nginx_is_told_where_the_bytes_are(
     assert response.headers["Content-Type"].startswith("text/plain")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Content-Disposition"].startswith("attachment;")
+    etag = f'"{hashlib.sha256(TEXT).hexdigest()}"'
+    assert response.headers["ETag"] == etag
+    assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    # nginx knows only its own ETag: a matching If-None-Match is answered here, no redirect.
+    unchanged = behind_nginx.test_client().get(
+        f"/api/files/{key}/download/", headers={**requestor.headers, "If-None-Match": etag}
+    )
+    assert (unchanged.status_code, unchanged.data) == (304, b"")
+    assert "X-Accel-Redirect" not in unchanged.headers
+    assert unchanged.headers["ETag"] == etag

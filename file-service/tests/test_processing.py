@@ -178,3 +178,68 @@ def test_a_document_is_scanned_and_served_as_it_is(
     assert response.data == data
     assert response.content_type == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_an_image_wider_than_webp_allows_gets_a_webp_scaled_to_fit(
+    download: Callable[..., Any],
+    send_upload: Callable[..., Any],
+    await_status: Callable[..., dict[str, Any]],
+    requestor: TestUser,
+    make_png: Callable[..., bytes],
+) -> None:
+    data = make_png(size=(20_000, 10))
+    key = send_upload(requestor, "timeline.png", data).get_json()["file_key"]
+
+    details = await_status(requestor, key, "ready", "failed", "infected", timeout=30)
+
+    assert details["status"] == "ready", details
+    assert details["conversion_error"] is None
+    assert set(details["variants"]) == {"webp", "thumbnail"}
+    with Image.open(io.BytesIO(download(requestor, key, "webp").data)) as image:
+        # WebP's largest side is 16,383 pixels: scaled down, the aspect kept.
+        assert (image.format, image.size) == ("WEBP", (16_383, 8))
+    with Image.open(io.BytesIO(download(requestor, key, "thumbnail").data)) as image:
+        assert image.size[0] == 320
+    assert download(requestor, key).data == data
+
+
+def _jpeg_with_a_malformed_exif() -> bytes:
+    """A JPEG whose EXIF gives SampleFormat (a number) a text value: Pillow reads it, then
+    fails with struct.error while applying the orientation."""
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation, so that the EXIF is rewritten when applied
+    exif[0x010F] = "Cam"  # make (ASCII), renamed below to SampleFormat (0x0153)
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 200, 10)).save(buffer, "JPEG", exif=exif.tobytes())
+    data = buffer.getvalue()
+    make_entry = b"\x01\x0f\x00\x02"
+    assert data.count(make_entry) == 1
+    return data.replace(make_entry, b"\x01\x53\x00\x02")
+
+
+def test_a_file_the_converter_fails_on_is_ready_with_its_original_and_the_reason(
+    download: Callable[..., Any],
+    send_upload: Callable[..., Any],
+    await_status: Callable[..., dict[str, Any]],
+    requestor: TestUser,
+    storage_dir: Path,
+) -> None:
+    data = _jpeg_with_a_malformed_exif()
+    uploaded = send_upload(requestor, "photo.jpg", data)
+    assert uploaded.status_code == 201, uploaded.get_json()
+    key = uploaded.get_json()["file_key"]
+
+    details = await_status(requestor, key, "ready", "failed", "infected", timeout=30)
+
+    # Scanned clean: the original stays useful; only the previews could not be made.
+    assert details["status"] == "ready", details
+    assert details["failure_reason"] is None
+    assert details["variants"] == {}
+    assert details["conversion_error"].startswith("No preview could be made")
+    original = download(requestor, key)
+    assert (original.status_code, original.data) == (200, data)
+    assert download(requestor, key, "webp").status_code == 404
+    stored = [
+        p.name for p in (storage_dir / "objects").rglob("*") if p.is_file() and key in p.parts
+    ]
+    assert stored == ["original"]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pytest
+from flask import Flask
 
 from hdms_common.testing.plugin import TestUser
 
@@ -39,6 +43,19 @@ def test_upload_stores_the_file_pending_with_its_hash_and_sniffed_type(
     assert stored[0].read_bytes() == data
 
 
+def test_details_name_the_file_by_its_sanitised_original_name(
+    client: Any, send_upload: Callable[..., Any], requestor: TestUser
+) -> None:
+    uploaded = send_upload(requestor, "../../etc/<notes>\u202e.txt", b"text\n")
+    assert uploaded.status_code == 201, uploaded.get_json()
+    assert uploaded.get_json()["name"] == "_notes_.txt"
+    key = uploaded.get_json()["file_key"]
+    details = client.get(f"/api/files/{key}/", headers=requestor.headers).get_json()
+    assert (details["name"], details["original_name"]) == ("_notes_.txt", "_notes_.txt")
+    spec = client.get("/api/files/openapi.json").get_json()
+    assert "name" in spec["components"]["schemas"]["File"]["required"]
+
+
 def test_file_keys_are_random_and_not_derived_from_the_content(
     send_upload: Callable[..., Any], requestor: TestUser, make_png: Callable[..., bytes]
 ) -> None:
@@ -49,21 +66,23 @@ def test_file_keys_are_random_and_not_derived_from_the_content(
     assert hashlib.sha256(data).hexdigest()[:8] not in first + second
 
 
-def test_an_upload_naming_a_ticket_while_ticket_service_is_down_is_a_503_keeping_nothing(
+@pytest.mark.parametrize("purpose", ["ticket", "chat"])
+def test_an_upload_naming_a_ticket_while_ticket_service_is_down_is_a_503_and_keeps_nothing(
     send_upload: Callable[..., Any],
     requestor: TestUser,
-    count_attachments: Callable[[], int],
     files_on_disk: Callable[[], list[Path]],
+    count_attachments: Callable[[], int],
+    purpose: str,
 ) -> None:
-    # Whether the uploader may name the ticket is asked of ticket-service (here unreachable);
-    # an upload naming a ticket they can see is in tests/test_attachment_linking.py.
     response = send_upload(
         requestor,
         "notes.txt",
         b"printer on floor 3 jams\n",
-        fields={"purpose": "chat", "ticket_id": TICKET},
+        fields={"purpose": purpose, "ticket_id": TICKET},
     )
-    assert response.status_code == 503, response.get_json()
+    # Whether the uploader may use the ticket cannot be known: refused, never accepted.
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
     assert count_attachments() == 0
     assert files_on_disk() == []
 
@@ -107,25 +126,20 @@ def test_a_strangers_answer_for_an_existing_file_equals_the_answer_for_an_unknow
 
 
 def test_a_file_on_a_ticket_is_not_shown_to_a_stranger_when_ticket_service_is_down(
-    app: Any,
+    app: Flask,
     client: Any,
     send_upload: Callable[..., Any],
     requestor: TestUser,
     stranger: TestUser,
     make_png: Callable[..., bytes],
 ) -> None:
-    from file_service.ticket_events import handle_ticket_event
-    from hdms_common.events import Event
+    from file_service.extensions import db
+    from file_service.services.links import link_attachment
 
     key = send_upload(requestor, "a.png", make_png()).get_json()["file_key"]
-    # Attached to a ticket (what ticket-service announces), while ticket-service is down.
-    handle_ticket_event(
-        app,
-        Event(
-            type="ticket.attachment_added",
-            payload={"ticket_id": TICKET, "file_key": key, "status": "new"},
-        ),
-    )
+    with app.app_context():
+        link_attachment(session=db.session, file_key=key, ticket_id=uuid.UUID(TICKET))
+        db.session.commit()
     response = client.get(f"/api/files/{key}/", headers=stranger.headers)
     # ticket-service unreachable: the answer is "try again later", never the file.
     assert response.status_code == 503

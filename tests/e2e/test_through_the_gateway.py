@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -14,6 +15,8 @@ import requests
 import websocket
 from e2e_helpers import DEMO, ROOT, department, ok, open_ticket, wait_for
 from PIL import Image
+
+from hdms_common.testing.downloads import assert_download_contract, from_requests
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
@@ -131,6 +134,20 @@ def test_upload_is_scanned_converted_and_downloaded_through_nginx(stack):
         timeout=30,
     )
     assert ranged.status_code == 206 and ranged.content == png[:8]
+    # What file-service sends when it serves the bytes itself (file-service/tests).
+    assert_download_contract(
+        lambda headers: from_requests(
+            requests.get(
+                f"{stack.url}/api/files/{key}/download/",
+                headers={**users["requestor"], **headers},
+                timeout=30,
+            )
+        ),
+        data=png,
+        etag=hashlib.sha256(png).hexdigest(),
+        content_type="image/png",
+        disposition="attachment; filename=\"screenshot.png\"; filename*=UTF-8''screenshot.png",
+    )
 
     # nginx sent the bytes: file-service's own response to the download carried none of them.
     def download_lines():

@@ -87,12 +87,20 @@ class Upload(MethodView):
     @auth_required()
     @blp.doc(requestBody=_UPLOAD_BODY)
     @blp.response(201, FileSchema)
+    @blp.alt_response(
+        404, schema=ProblemSchema, description="ticket_id names a ticket the uploader cannot see"
+    )
     @blp.alt_response(413, schema=ProblemSchema, description="Larger than FILE_MAX_BYTES")
     @blp.alt_response(
         415, schema=ProblemSchema, description="A type that is not allowed, or a name that lies"
     )
     @blp.alt_response(
         422, schema=ProblemSchema, description="Empty, unsafe (bombs) or invalid fields"
+    )
+    @blp.alt_response(
+        503,
+        schema=ProblemSchema,
+        description="ticket-service cannot say whether ticket_id is visible",
     )
     def post(self) -> Any:
         """Upload a file (multipart: file, purpose, ticket_id), streamed to storage."""
@@ -114,8 +122,8 @@ class Upload(MethodView):
             limits=current_app.extensions["hdms_file_limits"],
             actor_id=current_user().id,
             received=received,
-            idempotency_key=key,
             ticket_visible=_ticket_visible,
+            idempotency_key=key,
         )
         if replayed:
             return attachment, 201, {"Idempotent-Replayed": "true"}
@@ -194,23 +202,33 @@ def _check_range(size: int, *, served_by_nginx: bool) -> None:
 
 
 def _send(storage: Storage, file_key: str, download: Download) -> Response:
+    """The download answer, the same whoever sends the bytes (file-service or nginx).
+
+    If-None-Match is answered here in both modes, before Range (RFC 9110 13.2.2): nginx only
+    knows its own ETag, and across X-Accel-Redirect it would send the whole file again.
+    """
     prefix = current_app.extensions["hdms_file_limits"].accel_redirect_prefix
-    _check_range(download.size, served_by_nginx=bool(prefix))
-    if prefix:
-        # nginx serves the bytes itself (Range, sendfile) from its internal location.
-        response = Response(status=200, mimetype=download.content_type)
-        response.headers["X-Accel-Redirect"] = (
-            prefix.rstrip("/") + "/" + storage.relative_path(file_key, download.variant)
-        )
+    if request.if_none_match.contains_weak(download.etag):
+        response = Response(status=304)
         response.set_etag(download.etag)
     else:
-        response = send_file(
-            storage.path(file_key, download.variant),
-            mimetype=download.content_type,
-            conditional=True,
-            etag=download.etag,
-            max_age=0,
-        )
+        _check_range(download.size, served_by_nginx=bool(prefix))
+        if prefix:
+            # nginx serves the bytes itself (Range, sendfile) from its internal location,
+            # and repeats the headers below (nginx/hdms.conf.template).
+            response = Response(status=200, mimetype=download.content_type)
+            response.headers["X-Accel-Redirect"] = (
+                prefix.rstrip("/") + "/" + storage.relative_path(file_key, download.variant)
+            )
+            response.set_etag(download.etag)
+        else:
+            response = send_file(
+                storage.path(file_key, download.variant),
+                mimetype=download.content_type,
+                conditional=True,
+                etag=download.etag,
+                max_age=0,
+            )
     response.headers["Content-Disposition"] = content_disposition(
         download.filename, inline=download.variant != "original"
     )

@@ -58,6 +58,9 @@ class Attachment(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-def
         sa.CheckConstraint(
             "(status = 'ready') = (processed_at IS NOT NULL)", name="ready_has_processed_at"
         ),
+        sa.CheckConstraint(
+            "status = 'ready' OR conversion_error IS NULL", name="conversion_error_when_ready"
+        ),
         sa.Index("ix_attachments_status_changed", "status", "status_changed_at"),
     )
 
@@ -73,6 +76,8 @@ class Attachment(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-def
     status: Mapped[str] = mapped_column(sa.String(16), nullable=False, default=FileStatus.PENDING)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow, nullable=False)
     failure_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: Why a ready file has no variants: the conversion failed, the clean original is served.
+    conversion_error: Mapped[str | None] = mapped_column(sa.Text)
     scan_result: Mapped[str | None] = mapped_column(sa.String(255))
     scan_engine: Mapped[str | None] = mapped_column(sa.String(255))
     scanned_at: Mapped[datetime | None] = mapped_column()

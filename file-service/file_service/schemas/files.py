@@ -14,6 +14,9 @@ class VariantSchema(Schema):  # type: ignore[misc,unused-ignore]
 
 class FileSchema(Schema):  # type: ignore[misc,unused-ignore]
     file_key = ma.fields.String()
+    #: The sanitised original file name (the contract's word); ``original_name`` is the same
+    #: value under its earlier name, kept for the clients that read it.
+    name = ma.fields.String(attribute="original_name", dump_only=True)
     original_name = ma.fields.String()
     size = ma.fields.Integer()
     sha256 = ma.fields.String()
@@ -21,6 +24,13 @@ class FileSchema(Schema):  # type: ignore[misc,unused-ignore]
     declared_content_type = ma.fields.String(allow_none=True)
     status = ma.fields.String(metadata={"enum": [s.value for s in FileStatus]})
     failure_reason = ma.fields.String(allow_none=True)
+    conversion_error = ma.fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Set on a ready file whose previews could not be made: only the "
+            "original is served."
+        },
+    )
     purpose = ma.fields.String()
     ticket_id = ma.fields.UUID(allow_none=True)
     uploader_id = ma.fields.UUID()

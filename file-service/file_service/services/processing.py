@@ -75,13 +75,22 @@ def record_scan(*, session: DbSession, attachment_id: uuid.UUID, result: ScanRes
 
 
 def finish_processing(
-    *, session: DbSession, attachment_id: uuid.UUID, variants: dict[str, dict[str, object]]
+    *,
+    session: DbSession,
+    attachment_id: uuid.UUID,
+    variants: dict[str, dict[str, object]],
+    conversion_error: str | None = None,
 ) -> None:
-    """Record the variants made and mark the file ready."""
+    """Record the variants made and mark the file ready.
+
+    ``conversion_error`` says why a clean file has no variants (the converter failed on it):
+    the file is still ready, served as its original only.
+    """
     attachment = session.get(Attachment, attachment_id, with_for_update=True)
     if attachment is None or attachment.status != FileStatus.PROCESSING:
         return
     attachment.variants = variants
+    attachment.conversion_error = conversion_error[:1000] if conversion_error else None
     attachment.processed_at = utcnow()
     _set_status(attachment, FileStatus.READY)
     session.flush()

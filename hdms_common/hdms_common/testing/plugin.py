@@ -23,8 +23,11 @@ from flask import Flask
 from flask_migrate import upgrade
 from flask_sqlalchemy import SQLAlchemy
 
-from hdms_common.auth import build_claims, encode_token
-from hdms_common.testing.live import LiveServer
+# Shared assertion helpers: rewritten like test modules, so a failure shows its values.
+pytest.register_assert_rewrite("hdms_common.testing.downloads")
+
+from hdms_common.auth import build_claims, encode_token  # noqa: E402
+from hdms_common.testing.live import LiveServer  # noqa: E402
 
 _MIGRATED: list[tuple[Flask, SQLAlchemy]] = []
 
