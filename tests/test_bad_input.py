@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from hdms_common.testing.live import LiveServer
 from hdms_common.testing.plugin import TestUser, migrate_database
 
 PROBLEM = "application/problem+json"
@@ -75,6 +76,7 @@ class World:
     apps: dict[str, Flask]
     department: uuid.UUID
     users: dict[str, TestUser]
+    ticket: str
 
     def send(
         self,
@@ -83,7 +85,9 @@ class World:
         content_type: str = "application/json",
         headers: dict[str, str] | None = None,
     ) -> Any:
-        path = target.path.replace("{ticket}", str(uuid.uuid4()))
+        # The chat checks access before the body (an outsider learns nothing): the requestor
+        # posts in their own ticket's chat, so the body is what gets refused.
+        path = target.path.replace("{ticket}", self.ticket)
         all_headers = {"Content-Type": content_type, **(headers or {})}
         if target.role:
             all_headers.update(self.users[target.role].headers)
@@ -98,7 +102,7 @@ class World:
 @pytest.fixture(scope="module")
 def service_apps(
     auth_app: Flask, base_environ: dict[str, str], auth_service_url: str
-) -> dict[str, Flask]:
+) -> Iterator[dict[str, Flask]]:
     from communication_service import create_app as create_communication_app
     from communication_service.extensions import db as communication_db
     from ticket_service import create_app as create_ticket_app
@@ -112,9 +116,13 @@ def service_apps(
     }
     ticket_app = create_ticket_app(environ=environ)
     migrate_database(ticket_app, ticket_db)
-    communication_app = create_communication_app(environ=environ)
+    ticket_server = LiveServer(ticket_app).start()
+    communication_app = create_communication_app(
+        environ={**environ, "TICKET_SERVICE_URL": ticket_server.url}
+    )
     migrate_database(communication_app, communication_db)
-    return {"auth": auth_app, "ticket": ticket_app, "communication": communication_app}
+    yield {"auth": auth_app, "ticket": ticket_app, "communication": communication_app}
+    ticket_server.stop()
 
 
 @pytest.fixture
@@ -129,7 +137,21 @@ def world(
         "requestor": create_user(roles={"requestor": [department]}, department_id=department),
         "moderator": create_user(roles={"moderator": [department]}, department_id=department),
     }
-    yield World(service_apps, department, users)
+    opened = (
+        service_apps["ticket"]
+        .test_client()
+        .post(
+            "/api/tickets/",
+            json={
+                "title": "Bad input",
+                "description": "A chat to post in.",
+                "department_id": str(department),
+            },
+            headers=users["requestor"].headers,
+        )
+    )
+    assert opened.status_code == 201, opened.get_json()
+    yield World(service_apps, department, users, opened.get_json()["id"])
 
 
 def assert_problem(response: Any, status: int) -> dict[str, Any]:
