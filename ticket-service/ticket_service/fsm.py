@@ -165,6 +165,15 @@ def within_reopen_window(ctx: TransitionContext) -> None:
         raise Conflict(f"A ticket can only be reopened within {ctx.policy.reopen_days} days.")
 
 
+def requester_not_approver(ctx: TransitionContext) -> None:
+    """Whoever requests a round cannot approve it: a round is a second pair of eyes."""
+    if str(ctx.actor.id) in {str(a) for a in ctx.payload.get("approver_ids", [])}:
+        raise Invalid(
+            "Whoever requests an approval round cannot be one of its approvers.",
+            errors={"approver_ids": [f"You requested this round: {ctx.actor.id}"]},
+        )
+
+
 def approvers_verified(ctx: TransitionContext) -> None:
     """Every approver is an active HDMS user (checked upstream with auth-service)."""
     wanted = {str(a) for a in ctx.payload.get("approver_ids", [])}
@@ -345,7 +354,7 @@ TRANSITIONS: dict[Action, Transition] = {
             S.WAITING_APPROVAL,
             {R.ASSIGNEE, R.MODERATOR, R.ADMIN},
             payloads.RequestApprovalSchema,
-            guards=(approvers_verified,),
+            guards=(requester_not_approver, approvers_verified),
             reason_field="note",
         ),
         _t(

@@ -223,6 +223,9 @@ def decide_approval(
         raise NotFound("No such approval.")
     if str(actor.id) not in approval.approver_ids:
         raise Forbidden("Only the approvers named in this round may decide.")
+    if approval.requested_by == actor.id:
+        # Rounds are refused when they name their requester; this also holds for older rows.
+        raise Forbidden("Whoever requested an approval round cannot decide on it.")
     if approval.status != "pending":
         raise Conflict(f"This approval round is already {approval.status}.")
     decided = {str(d.approver_id): d.decision for d in approval.decisions}
