@@ -517,8 +517,13 @@ def apply(
     """
     transition = TRANSITIONS[Action(action)]
     now = now or utcnow()
+    # Without a version the change is meant for the latest state: lock the row so that it
+    # waits for a concurrent writer instead of failing as stale.
     ticket = get_visible_ticket(
-        session=session, actor=actor, ticket_id=ticket_id, lock=transition.locks_ticket
+        session=session,
+        actor=actor,
+        ticket_id=ticket_id,
+        lock=transition.locks_ticket or version is None,
     )
     if ticket.status not in transition.sources:
         raise _illegal(ticket, transition, actor)
