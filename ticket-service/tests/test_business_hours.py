@@ -130,6 +130,8 @@ def _ticket(**kwargs):
         "resolution_breached_at": None,
         "first_response_due_at": local(2026, 11, 23, 13),
         "resolution_due_at": local(2026, 11, 25, 17),
+        "sla_paused_seconds": 0.0,
+        "resolution_due_overridden_at": None,
     }
     values.update(kwargs)
     return SimpleNamespace(**values)
@@ -152,6 +154,11 @@ def _ticket(**kwargs):
             _ticket(first_response_breached_at=local(2026, 11, 23, 13)),
             local(2026, 11, 23, 9),
             "breached",
+        ),
+        (  # postponed reads paused whatever breached before (the mark stays)
+            _ticket(status="postponed", first_response_breached_at=local(2026, 11, 23, 13)),
+            local(2026, 11, 23, 14),
+            "paused",
         ),
     ],
 )

@@ -141,3 +141,51 @@ def test_moderator_overrides_the_due_date_with_a_reason(api, cast, client, snaps
     assert last["action"] == "sla_override"
     assert last["reason"] == "Vendor needs two weeks"
     assert last["changes"]["resolution_due_at"][1] == due.isoformat(timespec="microseconds")
+
+
+def test_concurrent_sweeps_mark_a_clock_at_risk_once(app, api, fetch):
+    """Two sweeps at once (two beat workers): one ticket.sla_at_risk event, one history row."""
+    import threading
+
+    from ticket_service.extensions import db
+    from ticket_service.services.sweep import sweep_tickets
+
+    ticket = api.create(priority="critical")  # 1 h first response
+    fetch(
+        "UPDATE tickets SET first_response_due_at = now() + interval '5 minutes' WHERE id = %s",
+        ticket["id"],
+    )
+    barrier = threading.Barrier(2)
+    reports: list[dict] = []
+
+    def run() -> None:
+        with app.app_context():
+            barrier.wait()
+            report = sweep_tickets(session=db.session, policy=app.extensions["hdms_ticket_policy"])
+            reports.append(report.as_dict())
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(reports) == 2
+    assert sorted(len(r["at_risk"]) for r in reports) == [0, 1]
+    events = fetch(
+        "SELECT payload FROM ticket_outbox "
+        "WHERE event_type = 'ticket.sla_at_risk' AND payload->>'ticket_id' = %s",
+        ticket["id"],
+    )
+    assert len(events) == 1
+    payload = events[0][0]
+    assert payload["sla_kind"] == "first_response"
+    assert payload["actor_id"] == str(service_user_id("ticket-service"))
+    assert {k: payload[k] for k in ("department_id", "requestor_id", "assignee_id")} == {
+        "department_id": ticket["department_id"],
+        "requestor_id": ticket["requestor_id"],
+        "assignee_id": None,
+    }
+    rows = [r["action"] for r in api.history(ticket, verify=True)["items"]]
+    assert rows == ["create", "sla_at_risk"]
+    assert api.get(ticket)["sla_status"] == "at_risk"

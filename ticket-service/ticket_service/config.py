@@ -7,10 +7,13 @@ docs/ticket-service.md lists them.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hdms_common.config import ConfigurationError, Settings, load_settings
+from hdms_common.db import utcnow
 from ticket_service.business_hours import (
     BusinessCalendar,
     parse_holidays,
@@ -38,6 +41,9 @@ class TicketPolicy:
     at_risk_fraction: float = 0.2
     auto_close_days: int = 7
     reopen_days: int = 7
+    #: Where the life cycle and the clocks read "now": the system clock, or a fixed one in tests
+    #: that walk a ticket through a calendar without waiting.
+    clock: Callable[[], datetime] = utcnow
 
 
 def load_ticket_settings(environ: dict[str, str] | None = None) -> Settings:

@@ -19,7 +19,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from hdms_common.auth import CurrentUser
-from hdms_common.db import DbSession, utcnow
+from hdms_common.db import DbSession
 from hdms_common.errors import Conflict, Forbidden, IllegalTransition, Invalid, StaleVersion
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Approval, SubTicket, Ticket
@@ -234,6 +234,7 @@ def _resolve(ctx: TransitionContext) -> dict[str, Any]:
         "resolved_at": ctx.now,
         "resolution_note": ctx.payload["resolution_note"],
         "progress": 100,
+        **sla.pause_changes(now=ctx.now),
     }
 
 
@@ -382,6 +383,8 @@ TRANSITIONS: dict[Action, Transition] = {
             S.CLOSED,
             {R.REQUESTOR, R.MODERATOR, R.ADMIN, R.SYSTEM},
             effect=_close,
+            # Only the sweep gives one (users' payload has no reason field).
+            reason_field="reason",
         ),
         _t(
             Action.REOPEN,
@@ -516,7 +519,7 @@ def apply(
     ticket is read again and the caller gets 409 if the action no longer applies, else 412.
     """
     transition = TRANSITIONS[Action(action)]
-    now = now or utcnow()
+    now = now or policy.clock()
     # Without a version the change is meant for the latest state: lock the row so that it
     # waits for a concurrent writer instead of failing as stale.
     ticket = get_visible_ticket(
@@ -540,10 +543,16 @@ def apply(
     from_status = ticket.status
     target = transition.target or Status(ticket.postponed_from or Status.NEW)
     changes: dict[str, Any] = {"status": str(target), **transition.effect(context)}
-    if from_status == Status.POSTPONED and target != Status.POSTPONED:
+    if from_status == Status.POSTPONED:
         changes.update(postponed_from=None, resume_at=None)
+    if (
+        from_status in sla.PAUSING_STATES
+        and target not in sla.PAUSING_STATES
+        and target not in TERMINAL
+    ):
         changes.update(sla.resume_changes(ticket, policy=policy, now=now))
-    before = {name: getattr(ticket, name) for name in changes}
+    # sla_status is derived from the new values below; it belongs to the row's changes too.
+    before = {name: getattr(ticket, name) for name in (*changes, "sla_status")}
     read_version = ticket.version
     result = session.execute(
         sa.update(Ticket)
@@ -557,11 +566,10 @@ def apply(
             raise _illegal(fresh, transition, actor)
         raise _stale(fresh)
     session.refresh(ticket)
-    if ticket.status != Status.POSTPONED:
-        new_sla = sla.sla_status_of(ticket, policy=policy, now=now)
-        if new_sla != ticket.sla_status:
-            ticket.sla_status = new_sla
-            session.flush()
+    new_sla = sla.sla_status_of(ticket, policy=policy, now=now)
+    if new_sla != ticket.sla_status:
+        ticket.sla_status = new_sla
+        session.flush()
 
     diff = {
         name: [value, getattr(ticket, name)]
@@ -572,6 +580,11 @@ def apply(
     audit_changes = dict(diff)
     if facts and "approval_outcome" in facts:
         audit_changes["approval_outcome"] = [None, facts["approval_outcome"]]
+    if facts and "approval_id" in facts:
+        audit_changes["approval_id"] = [None, facts["approval_id"]]
+    if transition.action == Action.REQUEST_APPROVAL:
+        audit_changes["approver_ids"] = [None, [str(a) for a in payload["approver_ids"]]]
+        audit_changes["mode"] = [None, payload.get("mode", "all")]
     append_audit(
         session=session,
         ticket_id=ticket.id,
@@ -585,7 +598,15 @@ def apply(
         now=now,
     )
     _record_transition_event(
-        session, transition, ticket, actor, before, from_status, reason, now, request_id
+        session,
+        transition,
+        ticket,
+        actor,
+        {name: value for name, value in before.items() if name in changes},
+        from_status,
+        reason,
+        now,
+        request_id,
     )
     return ticket
 

@@ -58,9 +58,20 @@ class Ticket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defined
     resolution_note: Mapped[str | None] = mapped_column(sa.Text)
     first_response_due_at: Mapped[datetime] = mapped_column(index=True)
     resolution_due_at: Mapped[datetime] = mapped_column(index=True)
+    #: When the clocks stopped (postponed, resolved); None while they run.
     sla_paused_at: Mapped[datetime | None]
+    #: Business seconds the clocks stood still in pauses that ended: a due time is the target
+    #: counted from created_at plus this, so a recomputation keeps the pauses' credit.
+    sla_paused_seconds: Mapped[float] = mapped_column(
+        sa.Float, nullable=False, default=0.0, server_default="0"
+    )
+    #: When the resolution due time was set by hand: a pause that began before stays out of it.
+    resolution_due_overridden_at: Mapped[datetime | None]
     first_response_breached_at: Mapped[datetime | None]
     resolution_breached_at: Mapped[datetime | None]
+    #: When the sweep first found each clock at risk (its ticket.sla_at_risk event went out).
+    first_response_at_risk_at: Mapped[datetime | None]
+    resolution_at_risk_at: Mapped[datetime | None]
     sla_status: Mapped[str] = mapped_column(
         sa.String(16), nullable=False, default="on_track", index=True
     )

@@ -49,6 +49,9 @@ class TicketSchema(Schema):
     resolution_note = ma.fields.String(allow_none=True)
     first_response_due_at = ma.fields.DateTime()
     resolution_due_at = ma.fields.DateTime()
+    due_at = ma.fields.DateTime(
+        metadata={"description": "When the ticket is due: the same as resolution_due_at."}
+    )
     first_response_breached_at = ma.fields.DateTime(allow_none=True)
     resolution_breached_at = ma.fields.DateTime(allow_none=True)
     sla_status = ma.fields.String(metadata={"enum": list(SLA_STATUSES)})

@@ -44,6 +44,7 @@ def request_approval(
 ) -> Approval:
     """Open a round on an in-progress ticket (which moves to waiting_approval)."""
     now = now or utcnow()
+    approval_id = uuid.uuid4()  # named in the transition's history row
     ticket = fsm.apply(
         session=session,
         ticket_id=ticket_id,
@@ -52,13 +53,13 @@ def request_approval(
         payload=data,
         policy=policy,
         version=version,
-        facts=facts,
+        facts={**facts, "approval_id": approval_id},
         now=now,
         request_id=request_id,
     )
     approver_ids = [str(a) for a in data["approver_ids"]]
     approval = Approval(
-        id=uuid.uuid4(),
+        id=approval_id,
         ticket_id=ticket.id,
         mode=data.get("mode", "all"),
         approver_ids=approver_ids,
@@ -252,11 +253,16 @@ def decide_approval(
     session.flush()
     decided[str(actor.id)] = decision
     outcome = round_outcome(approval.mode, approval.approver_ids, decided)
+    # The decision itself leaves the ticket where it is; completing the round moves it in the
+    # approval_decided row that follows.
+    state = session.scalar(sa.select(Ticket.status).where(Ticket.id == approval.ticket_id))
     append_audit(
         session=session,
         ticket_id=approval.ticket_id,
         actor_id=actor.id,
         action="approval_decision",
+        from_state=state,
+        to_state=state,
         changes={"approval_id": [None, approval.id], "decision": [None, decision]},
         reason=comment or None,
         request_id=request_id,

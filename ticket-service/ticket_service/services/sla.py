@@ -1,9 +1,13 @@
 """SLA clocks: due dates in business hours, pauses, status, breaches and the periodic sweep.
 
 Both clocks start when the ticket is created: first response runs until acknowledge, resolution
-until resolve. postponed stops both; on resume each due date moves by the business time the
-ticket spent postponed. sla_status is computed live for responses and stored by the sweep (and
-by every transition) so that lists can filter on it.
+until resolve. postponed and resolved stop both; when the ticket leaves them each due date moves
+by the business time the clocks stood still, and that time is added to ``sla_paused_seconds``.
+So a due date is always its target counted from created_at plus the pauses that ended, and a
+priority change recomputes it from there, from the time the clocks actually ran. An override
+(``resolution_due_overridden_at``) is the due time from then on: the pause running when it was
+made does not move it, later pauses do. sla_status is computed live for responses and stored by
+the sweep and by every change so that lists can filter on it, with the same meaning.
 """
 
 from __future__ import annotations
@@ -18,12 +22,16 @@ from ticket_service.models import Ticket
 HOUR = 3600.0
 #: States whose clocks no longer run.
 STOPPED_STATES = frozenset({"resolved", "closed", "rejected", "cancelled"})
+#: States that stop the clocks until the ticket leaves them (resume, reopen).
+PAUSING_STATES = frozenset({"postponed", "resolved"})
+CLOCKS = ("first_response", "resolution")
 
 
 def due_dates(
     *, policy: TicketPolicy, priority: str, start: datetime, paused_seconds: float = 0.0
 ) -> tuple[datetime, datetime]:
-    """(first response due, resolution due) for a ticket of ``priority`` opened at ``start``."""
+    """(first response due, resolution due) for a ticket of ``priority`` opened at ``start``
+    whose clocks stood still ``paused_seconds`` of business time in pauses that ended."""
     target = policy.targets[priority]
     calendar = policy.calendar
     return (
@@ -40,11 +48,15 @@ def running_clock(ticket: Ticket) -> str | None:
 
 
 def sla_status_of(ticket: Ticket, *, policy: TicketPolicy, now: datetime) -> str:
-    """on_track, at_risk (under the configured fraction left), breached or paused."""
-    if ticket.first_response_breached_at or ticket.resolution_breached_at:
-        return "breached"
+    """paused while postponed (breach marks stay in the *_breached_at fields), else breached,
+    at_risk (under the configured fraction left) or on_track.
+
+    The ticket's JSON and the stored copy the ?sla_status= filter reads both come from here.
+    """
     if ticket.status == "postponed":
         return "paused"
+    if ticket.first_response_breached_at or ticket.resolution_breached_at:
+        return "breached"
     clock = running_clock(ticket)
     if clock is None:
         return "on_track"
@@ -64,20 +76,61 @@ def sla_status_of(ticket: Ticket, *, policy: TicketPolicy, now: datetime) -> str
 
 
 def pause_changes(*, now: datetime) -> dict[str, Any]:
-    """Column changes when a ticket is postponed: both clocks stop."""
-    return {"sla_paused_at": now, "sla_status": "paused"}
+    """Column changes when a ticket is postponed or resolved: both clocks stop."""
+    return {"sla_paused_at": now}
 
 
 def resume_changes(ticket: Ticket, *, policy: TicketPolicy, now: datetime) -> dict[str, Any]:
-    """Column changes when a ticket leaves postponed: due dates move by the paused time."""
+    """Column changes when the clocks start again (resume, reopen): the due dates move by the
+    business time paused, except a resolution due time set by hand during this pause."""
     paused_at = ticket.sla_paused_at or now
     paused = max(policy.calendar.seconds_between(paused_at, now), 0.0)
     calendar = policy.calendar
+    overridden_at = ticket.resolution_due_overridden_at
+    resolution_moves = overridden_at is None or overridden_at < paused_at
     return {
         "sla_paused_at": None,
+        "sla_paused_seconds": (ticket.sla_paused_seconds or 0.0) + paused,
         "first_response_due_at": calendar.add(ticket.first_response_due_at, paused),
-        "resolution_due_at": calendar.add(ticket.resolution_due_at, paused),
+        "resolution_due_at": (
+            calendar.add(ticket.resolution_due_at, paused)
+            if resolution_moves
+            else ticket.resolution_due_at
+        ),
     }
+
+
+def clock_reference(ticket: Ticket, clock: str, *, now: datetime) -> datetime:
+    """The instant a clock's due time is measured against: when the first response came, when
+    the clocks stopped, or now."""
+    if clock == "first_response" and ticket.acknowledged_at is not None:
+        return ticket.acknowledged_at
+    if ticket.status in PAUSING_STATES and ticket.sla_paused_at is not None:
+        return ticket.sla_paused_at
+    return now
+
+
+def recompute_changes(
+    ticket: Ticket, *, policy: TicketPolicy, priority: str, now: datetime
+) -> dict[str, Any]:
+    """Column changes when the priority changes: new due dates from the business time the
+    clocks have run (pauses excluded), the override dropped, and a breach mark cleared where
+    the new due time lies ahead again."""
+    first_due, resolution_due = due_dates(
+        policy=policy,
+        priority=priority,
+        start=ticket.created_at,
+        paused_seconds=ticket.sla_paused_seconds or 0.0,
+    )
+    changes: dict[str, Any] = {
+        "first_response_due_at": first_due,
+        "resolution_due_at": resolution_due,
+        "resolution_due_overridden_at": None,
+    }
+    for clock, due in (("first_response", first_due), ("resolution", resolution_due)):
+        if due > clock_reference(ticket, clock, now=now):
+            changes[f"{clock}_breached_at"] = None
+    return changes
 
 
 @dataclass
@@ -85,6 +138,7 @@ class SweepReport:
     """What one sweep did."""
 
     breaches: list[tuple[str, str]] = field(default_factory=list)  # (ticket number, kind)
+    at_risk: list[tuple[str, str]] = field(default_factory=list)  # (ticket number, kind)
     resumed: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
     refreshed: int = 0
@@ -92,6 +146,7 @@ class SweepReport:
     def as_dict(self) -> dict[str, Any]:
         return {
             "breaches": [{"ticket": t, "sla_kind": k} for t, k in self.breaches],
+            "at_risk": [{"ticket": t, "sla_kind": k} for t, k in self.at_risk],
             "resumed": self.resumed,
             "closed": self.closed,
             "refreshed": self.refreshed,

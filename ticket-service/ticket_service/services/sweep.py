@@ -1,4 +1,5 @@
-"""The periodic sweep: resume postponed tickets, auto-close resolved ones, mark SLA breaches.
+"""The periodic sweep: resume postponed tickets, auto-close resolved ones, mark SLA breaches
+and the clocks that came at risk.
 
 It runs every minute (Celery beat, the embedded loop, or `flask sla-sweep`). Each ticket is
 handled in its own transaction and committed, so one failure costs one ticket, not the batch,
@@ -10,10 +11,11 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
-from hdms_common.db import DbSession, utcnow
+from hdms_common.db import DbSession
 from hdms_common.errors import DomainError
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
@@ -75,6 +77,9 @@ def mark_breaches(
     kinds = sla.breach_kinds(ticket, now=now)
     for kind, due_at in kinds:
         column = f"{kind}_breached_at"
+        changes: dict[str, list[Any]] = {column: [None, now]}
+        if ticket.sla_status != "breached":
+            changes["sla_status"] = [ticket.sla_status, "breached"]
         setattr(ticket, column, now)
         ticket.sla_status = "breached"
         session.flush()
@@ -85,7 +90,7 @@ def mark_breaches(
             action="sla_breached",
             from_state=ticket.status,
             to_state=ticket.status,
-            changes={column: [None, now]},
+            changes=changes,
             reason=f"{kind} due at {due_at.isoformat()}",
             now=now,
         )
@@ -105,7 +110,7 @@ def sweep_tickets(
     *, session: DbSession, policy: TicketPolicy, now: datetime | None = None, batch: int = 500
 ) -> sla.SweepReport:
     """One pass of the sweep; commits per ticket."""
-    now = now or utcnow()
+    now = now or policy.clock()
     report = sla.SweepReport()
     alive = Ticket.deleted_at.is_(None)
 
@@ -142,18 +147,101 @@ def sweep_tickets(
             report.breaches.append((number, kind))
         session.commit()
 
-    report.refreshed = refresh_sla_status(session=session, policy=policy, now=now, batch=batch)
+    report.refreshed = refresh_sla_status(
+        session=session, policy=policy, now=now, batch=batch, report=report
+    )
     return report
 
 
+def _sla_status_to_store(ticket: Ticket, *, policy: TicketPolicy, now: datetime) -> str | None:
+    """The status to store for a running ticket (on_track or at_risk) when it differs from the
+    stored one or its clock is at risk unmarked; None when there is nothing to do."""
+    status = sla.sla_status_of(ticket, policy=policy, now=now)
+    if status not in ("on_track", "at_risk"):
+        return None  # breaches are marked by mark_breaches, pauses by the transitions
+    clock = sla.running_clock(ticket)
+    unmarked = status == "at_risk" and clock and getattr(ticket, f"{clock}_at_risk_at") is None
+    return status if status != ticket.sla_status or unmarked else None
+
+
+def store_sla_status(
+    *,
+    session: DbSession,
+    ticket_id: uuid.UUID,
+    policy: TicketPolicy,
+    now: datetime,
+    report: sla.SweepReport | None = None,
+) -> bool:
+    """Store one ticket's on_track/at_risk status, audited, and the first time a clock is found
+    at risk mark it and emit ticket.sla_at_risk (once per clock); commits. The row is read
+    again under a lock, so concurrent sweeps mark and emit once. Like a breach mark, this does
+    not change the ticket's version."""
+    ticket = session.scalar(
+        sa.select(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.deleted_at.is_(None), Ticket.status.in_(ACTIVE))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    status = _sla_status_to_store(ticket, policy=policy, now=now) if ticket else None
+    if ticket is None or status is None:
+        session.rollback()
+        return False
+    clock = sla.running_clock(ticket)
+    changes: dict[str, list[Any]] = {}
+    if status != ticket.sla_status:
+        changes["sla_status"] = [ticket.sla_status, status]
+        ticket.sla_status = status
+    first_at_risk = status == "at_risk" and clock is not None
+    if first_at_risk and getattr(ticket, f"{clock}_at_risk_at") is None:
+        changes[f"{clock}_at_risk_at"] = [None, now]
+        setattr(ticket, f"{clock}_at_risk_at", now)
+    else:
+        first_at_risk = False
+    session.flush()
+    due_at: datetime | None = getattr(ticket, f"{clock}_due_at") if clock else None
+    append_audit(
+        session=session,
+        ticket_id=ticket.id,
+        actor_id=SYSTEM_ACTOR.id,
+        action="sla_at_risk" if first_at_risk else "sla_status_changed",
+        from_state=ticket.status,
+        to_state=ticket.status,
+        changes=changes,
+        reason=f"{clock} due at {due_at.isoformat()}" if clock and due_at else None,
+        now=now,
+    )
+    if first_at_risk:
+        record_event(
+            session=session,
+            event_type="ticket.sla_at_risk",
+            ticket=ticket,
+            actor_id=SYSTEM_ACTOR.id,
+            now=now,
+            sla_kind=clock,
+            due_at=due_at,
+        )
+        if report is not None:
+            report.at_risk.append((ticket.number, str(clock)))
+    session.commit()
+    return True
+
+
 def refresh_sla_status(
-    *, session: DbSession, policy: TicketPolicy, now: datetime, batch: int = 500
+    *,
+    session: DbSession,
+    policy: TicketPolicy,
+    now: datetime,
+    batch: int = 500,
+    report: sla.SweepReport | None = None,
 ) -> int:
-    """Store the live sla_status of running tickets (on_track <-> at_risk) for list filters.
+    """Store the live sla_status of running tickets (on_track <-> at_risk) for list filters,
+    and mark each clock the first time it is at risk (ticket.sla_at_risk); returns how many
+    tickets changed.
 
     Only tickets that can be at risk are read: a clock due later than ``now`` plus the largest
     at-risk share of any target (in business time) has more than that share left, whatever
-    its priority. So the sweep stays cheap however many tickets are open.
+    its priority. So the sweep stays cheap however many tickets are open; each ticket that
+    changes is then written in its own transaction.
     """
     calendar = policy.calendar
     share = policy.at_risk_fraction * sla.HOUR
@@ -188,15 +276,11 @@ def refresh_sla_status(
         if not tickets:
             session.rollback()
             return changed
-        for ticket in tickets:
-            status = sla.sla_status_of(ticket, policy=policy, now=now)
-            if status != ticket.sla_status and status in ("on_track", "at_risk"):
-                session.execute(
-                    sa.update(Ticket)
-                    .where(Ticket.id == ticket.id, Ticket.sla_status == ticket.sla_status)
-                    .values(sla_status=status)
-                    .execution_options(synchronize_session=False)
-                )
-                changed += 1
+        due = [t.id for t in tickets if _sla_status_to_store(t, policy=policy, now=now)]
         last_id = tickets[-1].id
-        session.commit()
+        session.rollback()  # end the read before the per-ticket transactions
+        for ticket_id in due:
+            if store_sla_status(
+                session=session, ticket_id=ticket_id, policy=policy, now=now, report=report
+            ):
+                changed += 1

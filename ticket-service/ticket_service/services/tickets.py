@@ -62,10 +62,11 @@ def ticket_view(
     ticket: Ticket, *, actor: CurrentUser, policy: TicketPolicy, now: datetime | None = None
 ) -> dict[str, Any]:
     """The ticket as its reader sees it: live sla_status and the actions open to them."""
-    now = now or utcnow()
+    now = now or policy.clock()
     data = {c.key: getattr(ticket, c.key) for c in sa.inspect(Ticket).column_attrs}
     data["sla_status"] = sla.sla_status_of(ticket, policy=policy, now=now)
     data["sla_clock"] = sla.running_clock(ticket)
+    data["due_at"] = ticket.resolution_due_at
     data["allowed_actions"] = allowed_actions(ticket, actor)
     return data
 
@@ -125,7 +126,7 @@ def create_ticket(
     The department and the attachments were validated by the caller against auth- and
     file-service before the transaction began; ``data["attachments"]`` holds their summaries.
     """
-    now = now or utcnow()
+    now = now or policy.clock()
     first_due, resolution_due = sla.due_dates(policy=policy, priority=data["priority"], start=now)
     ticket = Ticket(
         id=uuid.uuid4(),
@@ -268,6 +269,18 @@ def _write(
     return {k: [v, getattr(ticket, k)] for k, v in before.items() if v != getattr(ticket, k)}
 
 
+def _refresh_sla_status(
+    session: DbSession, ticket: Ticket, *, policy: TicketPolicy, now: datetime
+) -> dict[str, list[Any]]:
+    """Store the sla_status the ticket's new values give; returns its change for the history."""
+    status = sla.sla_status_of(ticket, policy=policy, now=now)
+    if status == ticket.sla_status:
+        return {}
+    before, ticket.sla_status = ticket.sla_status, status
+    session.flush()
+    return {"sla_status": [before, status]}
+
+
 def update_ticket(
     *,
     session: DbSession,
@@ -280,7 +293,7 @@ def update_ticket(
     request_id: str | None = None,
 ) -> Ticket:
     """Edit title, description, priority, category: the requestor while new, else triage."""
-    now = now or utcnow()
+    now = now or policy.clock()
     ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id, lock=True)
     roles = roles_of(actor, ticket)
     triage = bool(roles & {TicketRole.MODERATOR, TicketRole.ADMIN})
@@ -291,12 +304,12 @@ def update_ticket(
         raise Conflict(f"A {ticket.status} ticket cannot be edited.")
     changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     if "priority" in changes and changes["priority"] != ticket.priority:
-        # New targets from the opening time; a manual SLA override is replaced.
-        first_due, resolution_due = sla.due_dates(
-            policy=policy, priority=changes["priority"], start=ticket.created_at
+        # New targets for the time the clocks ran; a manual SLA override is replaced.
+        changes.update(
+            sla.recompute_changes(ticket, policy=policy, priority=changes["priority"], now=now)
         )
-        changes.update(first_response_due_at=first_due, resolution_due_at=resolution_due)
     diff = _write(session, ticket, changes, version=version, now=now)
+    diff.update(_refresh_sla_status(session, ticket, policy=policy, now=now))
     if diff:
         _record_change(
             session,
@@ -354,9 +367,11 @@ def override_sla(
 ) -> Ticket:
     """Set the resolution due date by hand (moderator of the department, admin), audited.
 
-    A breach already marked for resolution is cleared, so the sweep marks the new date once.
+    The override is the due time from then on: a pause running now does not move it when it
+    ends. A breach already marked for resolution is cleared (the new time is in the future),
+    so the sweep marks the new date once.
     """
-    now = now or utcnow()
+    now = now or policy.clock()
     ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id, lock=True)
     if not roles_of(actor, ticket) & {TicketRole.MODERATOR, TicketRole.ADMIN}:
         raise Forbidden("Only a moderator of the department or an admin may change the SLA.")
@@ -369,12 +384,15 @@ def override_sla(
     diff = _write(
         session,
         ticket,
-        {"resolution_due_at": due_at, "resolution_breached_at": None},
+        {
+            "resolution_due_at": due_at,
+            "resolution_breached_at": None,
+            "resolution_due_overridden_at": now,
+        },
         version=version,
         now=now,
     )
-    ticket.sla_status = sla.sla_status_of(ticket, policy=policy, now=now)
-    session.flush()
+    diff.update(_refresh_sla_status(session, ticket, policy=policy, now=now))
     _record_change(
         session,
         ticket,
@@ -385,7 +403,7 @@ def override_sla(
         event_type="ticket.updated",
         request_id=request_id,
         now=now,
-        changed=["resolution_due_at"],
+        changed=sorted(diff),
     )
     return ticket
 
