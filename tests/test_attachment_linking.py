@@ -190,6 +190,44 @@ def test_a_file_uploaded_for_a_ticket_is_visible_to_whoever_can_see_the_ticket(
     assert services.file_status(people.stranger, key) == 404
 
 
+def test_an_upload_naming_a_ticket_the_uploader_cannot_see_is_the_same_404_as_no_ticket(
+    services: Services, people: People
+) -> None:
+    from file_service.extensions import db
+    from file_service.models import Attachment
+
+    ticket = _open_ticket(services, people, [])
+    client = services.file_app.test_client()
+    answers = []
+    for ticket_id in (ticket["id"], str(uuid.uuid4())):
+        for purpose in ("ticket", "chat"):
+            body = (
+                f'--b\r\nContent-Disposition: form-data; name="purpose"\r\n\r\n{purpose}\r\n'
+                f'--b\r\nContent-Disposition: form-data; name="ticket_id"\r\n\r\n{ticket_id}\r\n'
+                '--b\r\nContent-Disposition: form-data; name="file"; filename="x.txt"\r\n\r\n'
+                "hello\r\n--b--\r\n"
+            )
+            response = client.post(
+                "/api/files/upload/",
+                data=body.encode(),
+                headers={
+                    **people.stranger.headers,
+                    "Content-Type": "multipart/form-data; boundary=b",
+                },
+            )
+            answers.append((response.status_code, response.get_json().get("detail")))
+    assert answers == [(404, "No such ticket.")] * 4
+    with services.file_app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Attachment)) == 0
+        db.session.rollback()
+    # The requestor, who sees the ticket, may name it (a chat file records purpose and ticket).
+    key = services.upload(
+        people.requestor, "notes.txt", b"floor 3\n", ticket_id=ticket["id"], purpose="chat"
+    )
+    details = client.get(f"/api/files/{key}/", headers=people.requestor.headers).get_json()
+    assert (details["purpose"], details["ticket_id"]) == ("chat", ticket["id"])
+
+
 def test_a_strangers_file_cannot_be_attached(services: Services, people: People) -> None:
     ticket = _open_ticket(services, people, [])
     foreign = services.upload(people.stranger, "theirs.txt", b"not yours\n")

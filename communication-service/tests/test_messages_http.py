@@ -44,6 +44,17 @@ def test_non_participant_gets_404_for_every_chat_endpoint(app, client, user, ope
     assert count_messages(app) == 1
 
 
+def test_an_invalid_post_by_a_non_participant_is_the_same_404(app, client, user, open_ticket):
+    """Whoever may not use a chat learns nothing from the body checks (that the ticket exists)."""
+    requestor, stranger = user(), user()
+    ticket = open_ticket(requestor)
+    for body in ({"body": ""}, {"colour": "red"}, {}):
+        response = client.post(f"/api/chat/{ticket}/messages/", json=body, headers=stranger.headers)
+        assert response.status_code == 404, (body, response.json)
+        assert response.json["type"] == "urn:hdms:problem:not-found"
+    assert count_messages(app) == 0
+
+
 def test_admin_and_department_moderator_may_read_without_being_participants(
     client, user, open_ticket, post, department, token_user
 ):

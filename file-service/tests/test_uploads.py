@@ -49,22 +49,23 @@ def test_file_keys_are_random_and_not_derived_from_the_content(
     assert hashlib.sha256(data).hexdigest()[:8] not in first + second
 
 
-def test_upload_records_purpose_and_ticket(
-    send_upload: Callable[..., Any], requestor: TestUser
+def test_an_upload_naming_a_ticket_while_ticket_service_is_down_is_a_503_keeping_nothing(
+    send_upload: Callable[..., Any],
+    requestor: TestUser,
+    count_attachments: Callable[[], int],
+    files_on_disk: Callable[[], list[Path]],
 ) -> None:
+    # Whether the uploader may name the ticket is asked of ticket-service (here unreachable);
+    # an upload naming a ticket they can see is in tests/test_attachment_linking.py.
     response = send_upload(
         requestor,
         "notes.txt",
         b"printer on floor 3 jams\n",
         fields={"purpose": "chat", "ticket_id": TICKET},
     )
-    assert response.status_code == 201, response.get_json()
-    body = response.get_json()
-    assert (body["purpose"], body["ticket_id"], body["content_type"]) == (
-        "chat",
-        TICKET,
-        "text/plain",
-    )
+    assert response.status_code == 503, response.get_json()
+    assert count_attachments() == 0
+    assert files_on_disk() == []
 
 
 def test_details_and_status_are_visible_to_the_uploader_and_admins_only(
@@ -106,15 +107,25 @@ def test_a_strangers_answer_for_an_existing_file_equals_the_answer_for_an_unknow
 
 
 def test_a_file_on_a_ticket_is_not_shown_to_a_stranger_when_ticket_service_is_down(
+    app: Any,
     client: Any,
     send_upload: Callable[..., Any],
     requestor: TestUser,
     stranger: TestUser,
     make_png: Callable[..., bytes],
 ) -> None:
-    key = send_upload(requestor, "a.png", make_png(), fields={"ticket_id": TICKET}).get_json()[
-        "file_key"
-    ]
+    from file_service.ticket_events import handle_ticket_event
+    from hdms_common.events import Event
+
+    key = send_upload(requestor, "a.png", make_png()).get_json()["file_key"]
+    # Attached to a ticket (what ticket-service announces), while ticket-service is down.
+    handle_ticket_event(
+        app,
+        Event(
+            type="ticket.attachment_added",
+            payload={"ticket_id": TICKET, "file_key": key, "status": "new"},
+        ),
+    )
     response = client.get(f"/api/files/{key}/", headers=stranger.headers)
     # ticket-service unreachable: the answer is "try again later", never the file.
     assert response.status_code == 503

@@ -110,7 +110,8 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
         return super().response(status_code, schema, *args, **kwargs)
 
     def alt_response(self, status_code: Any, *args: Any, **kwargs: Any) -> Any:
-        _mark(kwargs.get("schema"), _RESPONSE_SCHEMAS)
+        if kwargs.get("schema") is not ProblemSchema:  # its members vary with the error
+            _mark(kwargs.get("schema"), _RESPONSE_SCHEMAS)
         return super().alt_response(status_code, *args, **kwargs)
 
 
@@ -120,9 +121,26 @@ class ResponseAwareConverter(OpenAPIConverter):
 
     A schema whose Meta sets ``openapi_additional_properties`` documents that value (a schema
     that passes fields on to another for checking, but documents them all).
+
+    A schema whose Meta sets ``openapi_one_of = (property_name, {value: schema})`` is
+    documented as a ``oneOf`` of those schemas with a discriminator on ``property_name``: a body
+    whose shape depends on one field (the life-cycle action of a status change), so that
+    generated clients type each variant exactly. Loading is unchanged: the schema itself still
+    reads the request.
     """
 
+    def field2property(self, field: ma.fields.Field[Any]) -> dict[str, Any]:
+        """A nullable field with an enum lists null among its values: OpenAPI 3.0.3 says
+        ``nullable`` does not widen an ``enum``, so validators refuse a null it lacks."""
+        prop: dict[str, Any] = super().field2property(field)
+        if prop.get("nullable") and "enum" in prop and None not in prop["enum"]:
+            prop["enum"] = [*prop["enum"], None]
+        return prop
+
     def schema2jsonschema(self, schema: Any) -> dict[str, Any]:
+        one_of = getattr(getattr(schema, "Meta", None), "openapi_one_of", None)
+        if one_of is not None:
+            return self._discriminated_union(schema, *one_of)
         jsonschema: dict[str, Any] = super().schema2jsonschema(schema)  # type: ignore[no-untyped-call]
         documented = getattr(getattr(schema, "Meta", None), "openapi_additional_properties", None)
         if documented is not None:
@@ -141,6 +159,24 @@ class ResponseAwareConverter(OpenAPIConverter):
             jsonschema["required"] = required
         return jsonschema
 
+    def _discriminated_union(
+        self, schema: Any, property_name: str, variants: Mapping[str, type[ma.Schema]]
+    ) -> dict[str, Any]:
+        refs = {
+            value: self.resolve_nested_schema(variant)  # type: ignore[no-untyped-call]
+            for value, variant in variants.items()
+        }
+        union: dict[str, Any] = {
+            "oneOf": list(refs.values()),
+            "discriminator": {
+                "propertyName": property_name,
+                "mapping": {value: ref["$ref"] for value, ref in refs.items()},
+            },
+        }
+        if schema.__doc__:
+            union["description"] = " ".join(schema.__doc__.split())
+        return union
+
 
 class ResponseAwareMarshmallowPlugin(MarshmallowPlugin):
     Converter = ResponseAwareConverter
@@ -158,7 +194,12 @@ class Api(flask_smorest.Api):  # type: ignore[misc]
 
 
 class ProblemSchema(Schema):
-    """Documents the problem+json body every error has (RFC 7807)."""
+    """Documents the problem+json body every error has (RFC 7807). Some errors add members
+    (``allowed_actions`` of an illegal transition, ``current_version`` of a stale one), so the
+    document allows more properties than these."""
+
+    class Meta(Schema.Meta):
+        openapi_additional_properties = True
 
     type = ma.fields.String()
     title = ma.fields.String()

@@ -139,6 +139,9 @@ def problem_response(
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if status == 401 and "WWW-Authenticate" not in response.headers:
+        # Every 401 names the scheme (RFC 9110), whichever check refused the token.
+        response.headers["WWW-Authenticate"] = "Bearer"
     return response
 
 

@@ -19,6 +19,7 @@ from hdms_common.pagination import decode_cursor, encode_cursor
 class PartSchema(Schema):
     name = ma.fields.String()
     note = ma.fields.String(allow_none=True)
+    finish = ma.fields.String(allow_none=True, metadata={"enum": ["matt", "gloss"]})
 
 
 class WidgetSchema(Schema):
@@ -49,6 +50,26 @@ class PassOnSchema(Schema):
     kind = ma.fields.String(required=True)
 
 
+class RoundSchema(Schema):
+    kind = ma.fields.String(required=True, metadata={"enum": ["round"]})
+    radius = ma.fields.Integer(required=True)
+
+
+class SquareSchema(Schema):
+    kind = ma.fields.String(required=True, metadata={"enum": ["square"]})
+    side = ma.fields.Integer()
+
+
+class ShapeSchema(Schema):
+    """A body whose fields depend on its kind."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+        openapi_one_of = ("kind", {"round": RoundSchema, "square": SquareSchema})
+
+    kind = ma.fields.String(required=True)
+
+
 @pytest.fixture
 def spec():
     app = Flask("docs_test")
@@ -71,6 +92,13 @@ def spec():
         def post(self, data):
             return data
 
+    @blp.route("/shapes")
+    class Shapes(MethodView):
+        @blp.arguments(ShapeSchema)
+        @blp.response(204)
+        def post(self, data):
+            return None
+
     @blp.route("/pass-on")
     class PassOn(MethodView):
         @blp.arguments(PassOnSchema)
@@ -88,8 +116,11 @@ def test_response_only_schemas_list_their_dumped_fields_as_required(spec):
     assert widget["properties"]["colour"]["enum"] == ["red", "blue"]
     assert "hdms_optional" not in widget["properties"]["hint"]
     part = spec["Part"]  # nested in a response: required too, null allowed where it may be
-    assert part["required"] == ["name", "note"]
+    assert part["required"] == ["name", "note", "finish"]
     assert part["properties"]["note"]["nullable"] is True
+    # OpenAPI 3.0.3: nullable does not widen an enum, so null is listed among its values.
+    assert part["properties"]["finish"]["enum"] == ["matt", "gloss", None]
+    assert widget["properties"]["colour"]["enum"] == ["red", "blue"]
 
 
 def test_request_schemas_keep_their_own_required(spec):
@@ -100,6 +131,21 @@ def test_request_schemas_keep_their_own_required(spec):
 def test_a_schema_can_document_its_additional_properties(spec):
     assert spec["PassOn"]["additionalProperties"] is False
     assert spec["WidgetCreate"]["additionalProperties"] is False
+
+
+def test_a_schema_can_be_documented_as_a_discriminated_union(spec):
+    shape = spec["Shape"]
+    assert shape["oneOf"] == [
+        {"$ref": "#/components/schemas/Round"},
+        {"$ref": "#/components/schemas/Square"},
+    ]
+    assert shape["discriminator"] == {
+        "propertyName": "kind",
+        "mapping": {"round": "#/components/schemas/Round", "square": "#/components/schemas/Square"},
+    }
+    assert shape["description"] == "A body whose fields depend on its kind."
+    assert spec["Round"]["required"] == ["kind", "radius"]
+    assert "properties" not in shape
 
 
 def test_a_cursor_names_its_order_and_is_refused_for_another():

@@ -22,7 +22,7 @@ from auth_service.schemas.auth import (
 )
 from auth_service.schemas.employees import EmployeeSchema
 from auth_service.services import employees, login, tokens
-from hdms_common.api import Blueprint
+from hdms_common.api import Blueprint, ProblemSchema
 from hdms_common.auth import auth_required, current_user
 from hdms_common.errors import Unauthorized
 
@@ -110,8 +110,8 @@ def _presented_refresh_token(data: dict[str, str]) -> str | None:
 @blp.route("/login-hdms", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, LoginResponseSchema, headers=SET_COOKIE)
-@blp.alt_response(401, description="Wrong credentials or no HDMS access")
-@blp.alt_response(429, description="Too many attempts")
+@blp.alt_response(401, schema=ProblemSchema, description="Wrong credentials or no HDMS access")
+@blp.alt_response(429, schema=ProblemSchema, description="Too many attempts")
 @blp.doc(security=[], parameters=[SESSION_PARAMETER])
 def login_hdms(data: dict[str, str]) -> dict[str, Any]:
     """Log in with employee code and password; only employees with an HDMS grant."""
@@ -141,7 +141,7 @@ def login_hdms(data: dict[str, str]) -> dict[str, Any]:
 @blp.route("/refresh", methods=["POST"])
 @blp.arguments(RefreshSchema, required=False)
 @blp.response(200, TokenPairSchema, headers=SET_COOKIE)
-@blp.alt_response(401, description="Invalid, expired or reused refresh token")
+@blp.alt_response(401, schema=ProblemSchema, description="Invalid, expired or reused refresh token")
 @blp.doc(security=[], parameters=[SESSION_PARAMETER])
 def refresh(data: dict[str, str]) -> dict[str, str]:
     """Exchange a refresh token (body, else the hdms_refresh cookie) for a new pair; each

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
 
 from flask import current_app
 from flask.views import MethodView
@@ -25,6 +27,26 @@ from hdms_common.auth import auth_required, current_user
 from hdms_common.idempotency import idempotent
 
 blp = Blueprint("chat", __name__, url_prefix="/api/chat", description="Per-ticket chat")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def chat_access_first(view: F) -> F:
+    """Check that the caller may use the ticket's chat before the request body is read, so that
+    whoever may not gets the same 404 whatever they send (an invalid body must not reveal that
+    the ticket exists: docs/api.md, "Chat rules")."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ensure_chat_access(
+            session=db.session,
+            user=current_user(),
+            ticket_id=kwargs["ticket_id"],
+            tickets=ticket_client(),
+        )
+        return view(*args, **kwargs)
+
+    return cast(F, wrapper)
 
 
 @blp.route("/<uuid:ticket_id>/messages/")
@@ -51,15 +73,13 @@ class Messages(MethodView):
 
     @idempotent(db, IdempotencyKey)
     @auth_required()
+    @chat_access_first
     @blp.arguments(MessageCreateSchema)
     @blp.response(201, MessageSchema)
     @blp.alt_response(200, schema=MessageSchema, description="A resend of a client_msg_id.")
     def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
         """Post a message (participants and admins); stored, then broadcast."""
         user = current_user()
-        ensure_chat_access(
-            session=db.session, user=user, ticket_id=ticket_id, tickets=ticket_client()
-        )
         if data["attachments"]:
             db.session.rollback()  # no transaction stays open while file-service is asked
         files = file_client()

@@ -24,7 +24,7 @@ from file_service.services.attachments import (
 from file_service.services.uploads import accept_upload
 from file_service.storage import Storage
 from file_service.tasks import enqueue_processing
-from hdms_common.api import Blueprint
+from hdms_common.api import Blueprint, ProblemSchema
 from hdms_common.app import settings_of
 from hdms_common.auth import auth_required, current_user
 from hdms_common.clients import ServiceClient
@@ -87,9 +87,13 @@ class Upload(MethodView):
     @auth_required()
     @blp.doc(requestBody=_UPLOAD_BODY)
     @blp.response(201, FileSchema)
-    @blp.alt_response(413, description="Larger than FILE_MAX_BYTES")
-    @blp.alt_response(415, description="A type that is not allowed, or a name that lies")
-    @blp.alt_response(422, description="Empty, unsafe (bombs) or invalid fields")
+    @blp.alt_response(413, schema=ProblemSchema, description="Larger than FILE_MAX_BYTES")
+    @blp.alt_response(
+        415, schema=ProblemSchema, description="A type that is not allowed, or a name that lies"
+    )
+    @blp.alt_response(
+        422, schema=ProblemSchema, description="Empty, unsafe (bombs) or invalid fields"
+    )
     def post(self) -> Any:
         """Upload a file (multipart: file, purpose, ticket_id), streamed to storage."""
         max_bytes = settings_of(current_app).file_max_bytes
@@ -111,6 +115,7 @@ class Upload(MethodView):
             actor_id=current_user().id,
             received=received,
             idempotency_key=key,
+            ticket_visible=_ticket_visible,
         )
         if replayed:
             return attachment, 201, {"Idempotent-Replayed": "true"}
@@ -147,8 +152,10 @@ class FileDownload(MethodView):
     @auth_required()
     @blp.arguments(DownloadArgsSchema, location="query")
     @blp.response(200, description="The bytes (206 for a Range, 304 when the ETag matches)")
-    @blp.alt_response(409, description="Not scanned and processed yet, or failed")
-    @blp.alt_response(410, description="Infected: never served")
+    @blp.alt_response(
+        409, schema=ProblemSchema, description="Not scanned and processed yet, or failed"
+    )
+    @blp.alt_response(410, schema=ProblemSchema, description="Infected: never served")
     def get(self, args: dict[str, Any], file_key: str) -> Any:
         """Download a clean file or one of its variants (original, webp, mp4, thumbnail)."""
         storage = _storage()

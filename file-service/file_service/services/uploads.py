@@ -8,6 +8,7 @@ import secrets
 import unicodedata
 import uuid
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -28,7 +29,7 @@ from file_service.models import Attachment, FileStatus, IdempotencyKey, Purpose
 from file_service.multipart import ReceivedUpload
 from file_service.storage import Storage
 from hdms_common.db import DbSession
-from hdms_common.errors import Invalid, UnsupportedMediaType
+from hdms_common.errors import Invalid, NotFound, UnsupportedMediaType
 
 MAX_NAME_LENGTH = 255
 _UNSAFE_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;]')
@@ -156,18 +157,23 @@ def accept_upload(
     actor_id: uuid.UUID,
     received: ReceivedUpload,
     idempotency_key: str | None = None,
+    ticket_visible: Callable[[uuid.UUID], bool] | None = None,
 ) -> tuple[Attachment, bool]:
     """Check a received upload and create its attachment (status pending); flushes.
 
     Returns the attachment and whether it is a replay of an earlier upload with the same
-    Idempotency-Key (the new bytes are then dropped). On any refusal the received bytes are
-    removed, so nothing is left on disk or in the table.
+    Idempotency-Key (the new bytes are then dropped). A ``ticket_id`` the uploader cannot see
+    (``ticket_visible`` asks ticket-service with their token) is a 404. On any refusal the
+    received bytes are removed, so nothing is left on disk or in the table.
     """
     committed_key: str | None = None
     try:
         purpose, ticket_id = _parse_fields(received.fields)
         name = sanitize_name(received.filename)
         content_type = check_content(received, name, limits)
+        if ticket_id is not None and ticket_visible is not None and not ticket_visible(ticket_id):
+            # The same 404 as for a ticket that does not exist: existence is never revealed.
+            raise NotFound("No such ticket.")
         if idempotency_key is not None:
             fingerprint = _fingerprint(received, name)
             replay = _replayed(session, actor_id, idempotency_key, fingerprint)

@@ -20,6 +20,7 @@ from ticket_service.schemas.tickets import (
     AttachmentCreateSchema,
     AttachmentListSchema,
     DeleteArgsSchema,
+    FsmTableSchema,
     HistoryArgsSchema,
     HistorySchema,
     SlaOverrideSchema,
@@ -67,7 +68,7 @@ class Tickets(MethodView):
 @blp.route("/fsm")
 class TicketFsm(MethodView):
     @auth_required()
-    @blp.response(200)
+    @blp.response(200, FsmTableSchema)
     def get(self) -> Any:
         """The life-cycle transition table (what each action needs and who may do it)."""
         return {

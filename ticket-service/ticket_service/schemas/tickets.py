@@ -4,13 +4,11 @@ from collections.abc import Callable
 from typing import Any
 
 import marshmallow as ma
-from apispec import APISpec
-from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from webargs.fields import DelimitedList
 
 from hdms_common.api import Schema, no_control_characters, not_blank
 from hdms_common.pagination import PaginationArgsSchema, page_schema
-from ticket_service.fsm import TRANSITIONS, Status, public_actions
+from ticket_service.fsm import TRANSITIONS, Action, Status, public_actions
 from ticket_service.models.tickets import PRIORITIES, SLA_STATUSES, STATUSES
 from ticket_service.services.tickets import DEFAULT_SORT, SORTS
 
@@ -126,77 +124,73 @@ class DeleteArgsSchema(Schema):
     version = ma.fields.Integer(validate=ma.validate.Range(min=1))
 
 
-class PassThrough(ma.fields.Raw):
-    """A field documented here but read unchanged: another schema checks it afterwards."""
-
-    def deserialize(
-        self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any
-    ) -> Any:
-        return value
-
-
-# Only the basic shape of a payload field is documented when actions constrain it differently.
-_SHARED_KEYS = ("type", "format", "items", "enum")
-
-
-def _payload_fields() -> dict[str, ma.fields.Field[Any]]:
-    """Every payload field of every public action, optional, saying which actions use it."""
-    spec = APISpec(title="payloads", version="1", openapi_version="3.0.3")
-    converter = OpenAPIConverter("3.0.3", None, spec)
-    shapes: dict[str, list[dict[str, Any]]] = {}
-    required: dict[str, list[str]] = {}
-    optional: dict[str, list[str]] = {}
-    for transition in TRANSITIONS.values():
-        if not transition.public:
-            continue
-        for name, field in transition.payload._declared_fields.items():
-            if name == "version":
-                continue
-            shapes.setdefault(name, []).append(converter.field2property(field))
-            users = required if field.required else optional
-            users.setdefault(name, []).append(str(transition.action))
-    fields: dict[str, ma.fields.Field[Any]] = {}
-    for name, properties in shapes.items():
-        shape = properties[0]
-        if any(p != shape for p in properties):
-            shape = {k: v for k, v in shape.items() if k in _SHARED_KEYS}
-        shape.pop("default", None)
-        said = []
-        if name in required:
-            said.append(f"Required by {', '.join(required[name])}")
-        if name in optional:
-            said.append(f"optional for {', '.join(optional[name])}")
-        description = "; ".join(said) + ". Any other action refuses it."
-        description = description[0].upper() + description[1:]
-        fields[name] = PassThrough(metadata={**shape, "description": description})
-    return fields
+def _status_variant(action: str) -> type[ma.Schema]:
+    """The documented body of POST .../status for one action: its payload schema plus
+    ``action`` fixed to that action."""
+    transition = TRANSITIONS[Action(action)]
+    target = str(transition.target) if transition.target else "the state it was postponed from"
+    sources = ", ".join(sorted(str(s) for s in transition.sources))
+    roles = ", ".join(sorted(str(r) for r in transition.roles))
+    meta = type("Meta", (transition.payload.Meta,), {"openapi_additional_properties": False})
+    action_field = ma.fields.String(
+        required=True,
+        metadata={"enum": [action], "description": f"{action}: {sources} -> {target} ({roles})."},
+    )
+    name = "StatusChange" + "".join(part.title() for part in action.split("_")) + "Schema"
+    return type(name, (transition.payload,), {"Meta": meta, "action": action_field})
 
 
-class _StatusChangeBase(Schema):
+#: The documented variants of a status change, one per public action (docs/ticket-life-cycle.md).
+STATUS_CHANGE_VARIANTS = {action: _status_variant(action) for action in public_actions()}
+
+
+class StatusChangeSchema(Schema):
+    """{action, version, ...the action's payload}: documented as one variant per action
+    (discriminated by ``action``); the payload is checked by the action's own schema, which
+    refuses fields the action does not take."""
+
     class Meta:
         unknown = ma.INCLUDE
-        # Every field an action accepts is documented; the action's schema refuses the rest.
-        openapi_additional_properties = False
+        openapi_one_of = ("action", STATUS_CHANGE_VARIANTS)
 
-    action = ma.fields.String(
-        required=True,
-        metadata={"enum": public_actions(), "description": "The life-cycle action (see /fsm)."},
+    action = ma.fields.String(required=True)
+    version = ma.fields.Integer(validate=ma.validate.Range(min=1))
+
+
+class FsmPayloadFieldSchema(Schema):
+    required = ma.fields.Boolean()
+    type = ma.fields.String(metadata={"description": "The marshmallow field type."})
+
+
+class FsmTransitionSchema(Schema):
+    action = ma.fields.String()
+    sources = ma.fields.List(ma.fields.String(), data_key="from", attribute="from")
+    to = ma.fields.String(
+        metadata={"description": "The target state; postponed_from: where it was postponed from."}
     )
-    version = ma.fields.Integer(
-        validate=ma.validate.Range(min=1),
-        metadata={"description": "The ticket version the change is based on (or If-Match)."},
+    roles = ma.fields.List(ma.fields.String())
+    payload = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Nested(FsmPayloadFieldSchema)
     )
+    guards = ma.fields.List(ma.fields.String())
+    event = ma.fields.String()
+    via_status_endpoint = ma.fields.Boolean()
 
 
-StatusChangeSchema = type(
-    "StatusChangeSchema",
-    (_StatusChangeBase,),
-    {
-        "__doc__": "{action, version, ...the action's payload}; the payload is checked per "
-        "action (unknown fields are refused by the action's own schema).",
-        **_payload_fields(),
-    },
-)
+class FsmSubTicketTransitionSchema(Schema):
+    action = ma.fields.String()
+    sources = ma.fields.List(ma.fields.String(), data_key="from", attribute="from")
+    to = ma.fields.String()
+    roles = ma.fields.List(ma.fields.String())
+
+
+class FsmTableSchema(Schema):
+    """GET /api/tickets/fsm: the life-cycle table as data."""
+
+    statuses = ma.fields.List(ma.fields.String(metadata={"enum": [str(s) for s in Status]}))
+    terminal = ma.fields.List(ma.fields.String(metadata={"enum": [str(s) for s in Status]}))
+    transitions = ma.fields.List(ma.fields.Nested(FsmTransitionSchema))
+    sub_ticket_transitions = ma.fields.List(ma.fields.Nested(FsmSubTicketTransitionSchema))
 
 
 class SlaOverrideSchema(Schema):

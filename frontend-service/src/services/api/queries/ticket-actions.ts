@@ -137,7 +137,8 @@ export function useTicketAction(ticket: Pick<Ticket, "id" | "version">, { onConf
       unwrap(
         api.POST("/api/tickets/{ticket_id}/status", {
           params: { path: { ticket_id: ticketId } },
-          // cancel_approval is newer than the generated enum; the server's table is the authority.
+          // StatusChange is one variant per action (discriminated by `action`); the form gathers
+          // the payload loosely, and the server checks it against the action's own schema.
           body: { ...payload, action, version: ticket.version } as StatusChange,
         }),
       ) as Promise<Ticket>,

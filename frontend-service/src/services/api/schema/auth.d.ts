@@ -43,7 +43,9 @@ export type paths = {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 /** @description Too many attempts */
@@ -51,7 +53,9 @@ export type paths = {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -185,7 +189,9 @@ export type paths = {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -722,6 +728,8 @@ export type components = {
             status?: number;
             title?: string;
             type?: string;
+        } & {
+            [key: string]: unknown;
         };
         Refresh: {
             /** @description The refresh token; without it the hdms_refresh cookie is used. */

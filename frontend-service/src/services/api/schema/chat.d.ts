@@ -372,6 +372,8 @@ export type components = {
             status?: number;
             title?: string;
             type?: string;
+        } & {
+            [key: string]: unknown;
         };
         ReadAllResult: {
             marked: number;

@@ -77,14 +77,18 @@ export type paths = {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description Infected: never served */
                 410: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
@@ -186,21 +190,27 @@ export type paths = {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description A type that is not allowed, or a name that lies */
                 415: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
                 };
                 /** @description Empty, unsafe (bombs) or invalid fields */
                 422: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -275,6 +285,8 @@ export type components = {
             status?: number;
             title?: string;
             type?: string;
+        } & {
+            [key: string]: unknown;
         };
         Variant: {
             content_type: string;

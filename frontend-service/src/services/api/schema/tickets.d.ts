@@ -972,7 +972,9 @@ export type paths = {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["FsmTable"];
+                    };
                 };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
@@ -1104,6 +1106,36 @@ export type components = {
             /** @enum {string} */
             decision: "approve" | "decline";
         };
+        FsmPayloadField: {
+            required: boolean;
+            /** @description The marshmallow field type. */
+            type: string;
+        };
+        FsmSubTicketTransition: {
+            action: string;
+            from: string[];
+            roles: string[];
+            to: string;
+        };
+        FsmTable: {
+            statuses: ("new" | "under_review" | "assigned" | "in_progress" | "waiting_approval" | "postponed" | "resolved" | "closed" | "rejected" | "cancelled")[];
+            sub_ticket_transitions: components["schemas"]["FsmSubTicketTransition"][];
+            terminal: ("new" | "under_review" | "assigned" | "in_progress" | "waiting_approval" | "postponed" | "resolved" | "closed" | "rejected" | "cancelled")[];
+            transitions: components["schemas"]["FsmTransition"][];
+        };
+        FsmTransition: {
+            action: string;
+            event: string;
+            from: string[];
+            guards: string[];
+            payload: {
+                [key: string]: components["schemas"]["FsmPayloadField"];
+            };
+            roles: string[];
+            /** @description The target state; postponed_from: where it was postponed from. */
+            to: string;
+            via_status_endpoint: boolean;
+        };
         History: {
             items: components["schemas"]["AuditRow"][];
             /** Format: uuid */
@@ -1142,6 +1174,8 @@ export type components = {
             status?: number;
             title?: string;
             type?: string;
+        } & {
+            [key: string]: unknown;
         };
         Progress: {
             note?: string;
@@ -1172,37 +1206,153 @@ export type components = {
             reason: string;
             version?: number;
         };
-        StatusChange: {
+        /** @description {action, version, ...the action's payload}: documented as one variant per action (discriminated by ``action``); the payload is checked by the action's own schema, which refuses fields the action does not take. */
+        StatusChange: components["schemas"]["StatusChangeReview"] | components["schemas"]["StatusChangeAssign"] | components["schemas"]["StatusChangeReassign"] | components["schemas"]["StatusChangeReject"] | components["schemas"]["StatusChangePostpone"] | components["schemas"]["StatusChangeResume"] | components["schemas"]["StatusChangeAcknowledge"] | components["schemas"]["StatusChangeProgress"] | components["schemas"]["StatusChangeRequestApproval"] | components["schemas"]["StatusChangeResolve"] | components["schemas"]["StatusChangeClose"] | components["schemas"]["StatusChangeReopen"] | components["schemas"]["StatusChangeCancel"] | components["schemas"]["StatusChangeCancelApproval"];
+        StatusChangeAcknowledge: {
             /**
-             * @description The life-cycle action (see /fsm).
+             * @description acknowledge: assigned -> in_progress (assignee). (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            action: "review" | "assign" | "reassign" | "reject" | "postpone" | "resume" | "acknowledge" | "progress" | "request_approval" | "resolve" | "close" | "reopen" | "cancel" | "cancel_approval";
-            /** @description Required by request_approval. Any other action refuses it. */
-            approver_ids?: string[];
+            action: "acknowledge";
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeAssign: {
             /**
-             * Format: uuid
-             * @description Required by assign, reassign. Any other action refuses it.
-             */
-            assignee_id?: string;
-            /**
-             * @description Optional for request_approval. Any other action refuses it.
+             * @description assign: new, postponed, under_review -> assigned (admin, moderator). (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            mode?: "all" | "any";
-            /** @description Optional for progress, request_approval. Any other action refuses it. */
+            action: "assign";
+            /** Format: uuid */
+            assignee_id: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeCancel: {
+            /**
+             * @description cancel: new, under_review -> cancelled (requestor). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "cancel";
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeCancelApproval: {
+            /**
+             * @description cancel_approval: waiting_approval -> in_progress (admin, assignee, moderator). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "cancel_approval";
+            reason: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeClose: {
+            /**
+             * @description close: resolved -> closed (admin, moderator, requestor, system). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "close";
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangePostpone: {
+            /**
+             * @description postpone: assigned, in_progress, new, under_review -> postponed (admin, moderator). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "postpone";
+            reason: string;
+            /** Format: date-time */
+            resume_at: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeProgress: {
+            /**
+             * @description progress: in_progress -> in_progress (assignee). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "progress";
             note?: string;
-            /** @description Required by progress. Any other action refuses it. */
-            percent?: number;
-            /** @description Required by reject, postpone, reopen, cancel_approval; optional for resume. Any other action refuses it. */
-            reason?: string;
-            /** @description Required by resolve. Any other action refuses it. */
-            resolution_note?: string;
+            percent: number;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeReassign: {
             /**
-             * Format: date-time
-             * @description Required by postpone. Any other action refuses it.
+             * @description reassign: assigned, in_progress -> assigned (admin, moderator). (enum property replaced by openapi-typescript)
+             * @enum {string}
              */
-            resume_at?: string;
+            action: "reassign";
+            /** Format: uuid */
+            assignee_id: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeReject: {
+            /**
+             * @description reject: new, under_review -> rejected (admin, moderator). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "reject";
+            reason: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeReopen: {
+            /**
+             * @description reopen: resolved -> under_review (moderator, requestor). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "reopen";
+            reason: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeRequestApproval: {
+            /**
+             * @description request_approval: in_progress -> waiting_approval (admin, assignee, moderator). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "request_approval";
+            approver_ids: string[];
+            /**
+             * @default all
+             * @enum {string}
+             */
+            mode: "all" | "any";
+            /** @default  */
+            note: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeResolve: {
+            /**
+             * @description resolve: in_progress -> resolved (assignee). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "resolve";
+            resolution_note: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeResume: {
+            /**
+             * @description resume: postponed -> the state it was postponed from (admin, moderator, system). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "resume";
+            reason?: string;
+            /** @description The ticket version the change is based on (or If-Match). */
+            version?: number;
+        };
+        StatusChangeReview: {
+            /**
+             * @description review: new -> under_review (admin, moderator). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            action: "review";
             /** @description The ticket version the change is based on (or If-Match). */
             version?: number;
         };
