@@ -9,7 +9,9 @@ docs/ticket-life-cycle.md), not derived from the code:
 - 404 when the caller may not see the object (whether it exists or not: existence never leaks);
 - 403 when the caller may see it but their role does not allow the action, and for an endpoint
   whose role the caller lacks altogether (admin-only, moderator-or-admin), whatever the object:
-  that answer is the same for every id, so it reveals nothing;
+  that answer is the same for every id, so it reveals nothing. Routes of one ticket are the
+  exception: there the 404 comes first, even on the admin-only DELETE and the
+  moderator-or-admin PATCH .../sla (docs/ticket-life-cycle.md, "Conflicts");
 - 401 for a missing, forged, expired, wrongly typed or malformed token, or one whose employee
   was deactivated; close code 4401 on the WebSockets.
 
@@ -84,14 +86,14 @@ MATRIX: dict[str, str] = {
     "GET /api/tickets/fsm": "200 200 200 200 | - | -",
     "GET /api/tickets/{ticket_id}": "200 200 200 200 | 404 404 404 200 | 404 404 404 404",
     "PATCH /api/tickets/{ticket_id}": "403 200 403 200 | 404 404 404 200 | 404 404 404 404",
-    "DELETE /api/tickets/{ticket_id}": "403 403 403 204 | 403 403 403 204 | 403 403 403 404",
+    "DELETE /api/tickets/{ticket_id}": "403 403 403 204 | 404 404 404 204 | 404 404 404 404",
     "POST /api/tickets/{ticket_id}/status": "403 200 403 200 | 404 404 404 200 | 404 404 404 404",
     "POST /api/tickets/{ticket_id}/assign": "403 200 403 200 | 404 404 404 200 | 404 404 404 404",
     "POST /api/tickets/{ticket_id}/reject": "403 200 404 200 | 404 404 404 200 | 404 404 404 404",
     "POST /api/tickets/{ticket_id}/postpone": "403 200 403 200 | 404 404 404 200 | 404 404 404 404",
     "POST /api/tickets/{ticket_id}/acknowledge": "403 403 200 403 | 404 404 404 403 | 404 404 404 404",
     "POST /api/tickets/{ticket_id}/progress": "403 403 200 403 | 404 404 404 403 | 404 404 404 404",
-    "PATCH /api/tickets/{ticket_id}/sla": "403 200 403 200 | 403 404 403 200 | 403 404 403 404",
+    "PATCH /api/tickets/{ticket_id}/sla": "403 200 403 200 | 404 404 404 200 | 404 404 404 404",
     "GET /api/tickets/{ticket_id}/history": "200 200 200 200 | 404 404 404 200 | 404 404 404 404",
     "GET /api/tickets/{ticket_id}/sub-tickets/": "200 200 200 200 | 404 404 404 200 | 404 404 404 404",
     "POST /api/tickets/{ticket_id}/sub-tickets/": "403 201 201 201 | 404 404 404 201 | 404 404 404 404",

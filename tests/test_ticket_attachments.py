@@ -6,12 +6,14 @@ with the caller's token.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg2
 import pytest
+import requests
 from flask import Flask
 
 from hdms_common.testing.live import LiveServer
@@ -134,3 +136,61 @@ def test_attachments_are_listed_audited_announced_and_never_doubled(
     assert cancelled.status_code == 200
     late = upload(file_app, requestor, "late.txt", b"too late\n")
     assert client.post(url, json={"file_key": late}, headers=requestor.headers).status_code == 409
+
+
+def test_attachments_added_at_once_all_apply_and_a_retried_one_is_replayed(
+    apps: tuple[Flask, Flask],
+    create_department: Callable[..., uuid.UUID],
+    create_user: Callable[..., TestUser],
+    live_server_factory: Callable[[Any], LiveServer],
+) -> None:
+    """Adding a file sends no version, so concurrent additions queue on the ticket's row instead
+    of failing with 412; an Idempotency-Key makes a retried addition answer as the first did."""
+    file_app, ticket_app = apps
+    department = create_department()
+    requestor = create_user(roles={"requestor": [department]}, department_id=department)
+    client = ticket_app.test_client()
+    ticket = client.post(
+        "/api/tickets/",
+        json={"title": "Plotter", "description": "Smudges", "department_id": str(department)},
+        headers=requestor.headers,
+    ).get_json()
+    keys = [upload(file_app, requestor, f"page-{i}.txt", f"page {i}\n".encode()) for i in range(6)]
+    path = f"/api/tickets/{ticket['id']}/attachments/"
+    url = f"{live_server_factory(ticket_app).url}{path}"
+    barrier = threading.Barrier(len(keys))
+    statuses: dict[str, int] = {}
+
+    def attach(key: str) -> None:
+        with requests.Session() as session:
+            barrier.wait()
+            response = session.post(url, json={"file_key": key}, headers=requestor.headers)
+            statuses[key] = response.status_code
+
+    threads = [threading.Thread(target=attach, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == dict.fromkeys(keys, 201)
+    now = client.get(f"/api/tickets/{ticket['id']}", headers=requestor.headers).get_json()
+    assert now["version"] == 1 + len(keys)
+    assert sorted(a["file_key"] for a in now["attachments"]) == sorted(keys)
+    history = client.get(
+        f"/api/tickets/{ticket['id']}/history?verify=1", headers=requestor.headers
+    ).get_json()
+    assert history["verification"]["ok"] is True
+    assert [r["action"] for r in history["items"]].count("attachment_added") == len(keys)
+
+    retried = upload(file_app, requestor, "retried.txt", b"sent twice\n")
+    headers = {**requestor.headers, "Idempotency-Key": "attach-retried"}
+    first = client.post(path, json={"file_key": retried}, headers=headers)
+    assert first.status_code == 201, first.get_json()
+    again = client.post(path, json={"file_key": retried}, headers=headers)
+    assert (again.status_code, again.get_json()) == (201, first.get_json())
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = client.post(path, json={"file_key": keys[0]}, headers=headers)
+    assert other.status_code == 422
+    assert list(other.get_json()["errors"]) == ["headers.Idempotency-Key"]
+    final = client.get(f"/api/tickets/{ticket['id']}", headers=requestor.headers).get_json()
+    assert final["version"] == 2 + len(keys)

@@ -21,7 +21,8 @@ def valid_payload(action: str, cast) -> dict:
         "reject": {"reason": "Duplicate of another ticket"},
         "postpone": {"reason": "Parts on order", "resume_at": later},
         "progress": {"percent": 50, "note": "Halfway"},
-        "request_approval": {"approver_ids": [str(cast.admin.id)], "mode": "all"},
+        # Not the admin: whoever requests a round cannot be its approver.
+        "request_approval": {"approver_ids": [str(cast.second_assignee.id)], "mode": "all"},
         "resolve": {"resolution_note": "Fixed"},
         "reopen": {"reason": "Broke again"},
         "cancel_approval": {"reason": "Finance did not answer"},

@@ -265,25 +265,25 @@ def test_list_filters(api, cast, client):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "status"),
     [
-        "limit=0",
-        "limit=101",
-        "status=lost",
-        "priority=x",
-        "cursor=%%%",
-        "department_id=1",
-        "created_after=yesterday",
-        "sla_status=late",
-        "q=%20",
-        "q=printer%00",
-        "category=%00",
-        "colour=red",
+        ("limit=0", 422),
+        ("limit=101", 422),
+        ("status=lost", 422),
+        ("priority=x", 422),
+        ("cursor=%%%", 400),  # a cursor that cannot be read is malformed, not an invalid field
+        ("department_id=1", 422),
+        ("created_after=yesterday", 422),
+        ("sla_status=late", 422),
+        ("q=%20", 422),
+        ("q=printer%00", 422),
+        ("category=%00", 422),
+        ("colour=red", 422),
     ],
 )
-def test_list_refuses_bad_query_arguments(client, cast, query):
+def test_list_refuses_bad_query_arguments(client, cast, query, status):
     response = client.get(f"/api/tickets/?{query}", headers=cast.requestor.headers)
-    assert response.status_code in (400, 422), response.get_json()
+    assert response.status_code == status, response.get_json()
     assert response.mimetype == "application/problem+json"
 
 
@@ -357,7 +357,7 @@ def test_visibility_matrix(api, cast, client, token_user, snapshot):
                 json={"due_at": "2099-01-01T00:00:00+00:00", "reason": "x"},
                 headers=user.headers,
             )
-            assert response.status_code in (403, 404)
+            assert response.status_code == 404, (role, name)
             response = client.post(
                 f"{url}/sub-tickets/",
                 json={"title": "x", "department_id": str(c.department)},

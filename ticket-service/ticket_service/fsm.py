@@ -165,6 +165,15 @@ def within_reopen_window(ctx: TransitionContext) -> None:
         raise Conflict(f"A ticket can only be reopened within {ctx.policy.reopen_days} days.")
 
 
+def requester_not_approver(ctx: TransitionContext) -> None:
+    """Whoever requests a round cannot approve it: a round is a second pair of eyes."""
+    if str(ctx.actor.id) in {str(a) for a in ctx.payload.get("approver_ids", [])}:
+        raise Invalid(
+            "Whoever requests an approval round cannot be one of its approvers.",
+            errors={"approver_ids": [f"You requested this round: {ctx.actor.id}"]},
+        )
+
+
 def approvers_verified(ctx: TransitionContext) -> None:
     """Every approver is an active HDMS user (checked upstream with auth-service)."""
     wanted = {str(a) for a in ctx.payload.get("approver_ids", [])}
@@ -346,7 +355,7 @@ TRANSITIONS: dict[Action, Transition] = {
             S.WAITING_APPROVAL,
             {R.ASSIGNEE, R.MODERATOR, R.ADMIN},
             payloads.RequestApprovalSchema,
-            guards=(approvers_verified,),
+            guards=(requester_not_approver, approvers_verified),
             reason_field="note",
         ),
         _t(
@@ -511,8 +520,13 @@ def apply(
     """
     transition = TRANSITIONS[Action(action)]
     now = now or policy.clock()
+    # Without a version the change is meant for the latest state: lock the row so that it
+    # waits for a concurrent writer instead of failing as stale.
     ticket = get_visible_ticket(
-        session=session, actor=actor, ticket_id=ticket_id, lock=transition.locks_ticket
+        session=session,
+        actor=actor,
+        ticket_id=ticket_id,
+        lock=transition.locks_ticket or version is None,
     )
     if ticket.status not in transition.sources:
         raise _illegal(ticket, transition, actor)

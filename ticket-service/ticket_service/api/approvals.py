@@ -12,9 +12,10 @@ from flask.views import MethodView
 
 from hdms_common.api import Blueprint
 from hdms_common.auth import auth_required, current_user
+from hdms_common.idempotency import idempotent
 from ticket_service.api import common
 from ticket_service.extensions import db
-from ticket_service.models import Approval
+from ticket_service.models import Approval, IdempotencyKey
 from ticket_service.schemas.transitions import RequestApprovalSchema
 from ticket_service.schemas.work import (
     ApprovalListSchema,
@@ -39,11 +40,12 @@ class TicketApprovals(MethodView):
         )
         return {"items": items}
 
+    @idempotent(db, IdempotencyKey)
     @auth_required()
     @blp.arguments(RequestApprovalSchema)
     @blp.response(201, ApprovalSchema)
     def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
-        """Request an approval round (the ticket waits for it)."""
+        """Request an approval round (the ticket waits for it; Idempotency-Key supported)."""
         version = common.required_version(data)
         tickets.get_ticket(session=db.session, actor=current_user(), ticket_id=ticket_id)
         facts = common.approver_facts(data["approver_ids"])

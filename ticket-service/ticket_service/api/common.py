@@ -17,7 +17,10 @@ from ticket_service.config import TicketPolicy
 from ticket_service.extensions import db
 from ticket_service.models import Ticket
 from ticket_service.services.tickets import ticket_view
-from ticket_service.services.visibility import SERVICE_NAME
+from ticket_service.services.visibility import SERVICE_NAME, ensure_visible
+
+#: Path parameters that name one ticket, or something of one ticket.
+TICKET_SCOPE_ARGS = ("ticket_id", "sub_ticket_id", "approval_id")
 
 
 def policy() -> TicketPolicy:
@@ -46,6 +49,25 @@ def directory_token() -> str:
 
 def request_id() -> str | None:
     return current_request_id()
+
+
+def hide_tickets_out_of_sight() -> None:
+    """Before-request hook of every blueprint: a route naming a ticket (or one of its
+    sub-tickets or approval rounds) that the caller may not see answers 404 before anything
+    else is looked at - role, body, version, Idempotency-Key - so that no other answer tells a
+    stranger the ticket exists. A missing or bad token still answers 401, and an account
+    without HDMS access is left to ``auth_required`` (403)."""
+    args = request.view_args or {}
+    scope = {name: args[name] for name in TICKET_SCOPE_ARGS if name in args}
+    if not scope or request.method == "OPTIONS":
+        return
+    user = current_user()
+    if not user.roles:
+        return
+    try:
+        ensure_visible(session=db.session, actor=user, **scope)
+    finally:
+        end_read_transaction()
 
 
 def version_of(data: dict[str, Any]) -> int | None:

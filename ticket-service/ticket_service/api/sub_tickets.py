@@ -9,8 +9,10 @@ from flask.views import MethodView
 
 from hdms_common.api import Blueprint
 from hdms_common.auth import auth_required, current_user
+from hdms_common.idempotency import idempotent
 from ticket_service.api import common
 from ticket_service.extensions import db
+from ticket_service.models import IdempotencyKey
 from ticket_service.schemas.work import (
     SubTicketCreateSchema,
     SubTicketListSchema,
@@ -34,11 +36,13 @@ class TicketSubTickets(MethodView):
         )
         return {"items": items}
 
+    @idempotent(db, IdempotencyKey)
     @auth_required()
     @blp.arguments(SubTicketCreateSchema)
     @blp.response(201, SubTicketSchema)
     def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
-        """Split work into a sub-ticket (the ticket's moderator, an admin or its assignee)."""
+        """Split work into a sub-ticket (the ticket's moderator, an admin or its assignee;
+        Idempotency-Key supported)."""
         tickets.get_ticket(session=db.session, actor=current_user(), ticket_id=ticket_id)
         common.end_read_transaction()
         common.validate_department(data["department_id"])

@@ -267,11 +267,13 @@ class TicketAttachments(MethodView):
         ticket = tickets.get_ticket(session=db.session, actor=current_user(), ticket_id=ticket_id)
         return {"items": ticket.attachments}
 
+    @idempotent(db, IdempotencyKey)
     @auth_required()
     @blp.arguments(AttachmentCreateSchema)
     @blp.response(201, TicketSchema)
     def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
-        """Attach an uploaded file by its file_key (validated with file-service)."""
+        """Attach an uploaded file by its file_key (validated with file-service;
+        Idempotency-Key supported)."""
         tickets.get_ticket(session=db.session, actor=current_user(), ticket_id=ticket_id)
         common.end_read_transaction()
         summary = common.attachment_summary(data["file_key"], field="file_key")

@@ -213,17 +213,28 @@ def decide_approval(
 ) -> Approval:
     """Record one approver's decision; completing the round moves the ticket on."""
     now = now or utcnow()
+    # The ticket's row first, then the round's, the order every writer of a round keeps
+    # (requesting or cancelling one locks the ticket before touching the round).
+    ticket_id = session.scalar(
+        sa.select(Ticket.id)
+        .join(Approval, Approval.ticket_id == Ticket.id)
+        .where(Approval.id == approval_id, visible_condition(actor))
+        .with_for_update(of=Ticket)
+    )
+    if ticket_id is None:
+        raise NotFound("No such approval.")
     approval: Approval | None = session.scalar(
         sa.select(Approval)
-        .join(Ticket, Ticket.id == Approval.ticket_id)
-        .where(Approval.id == approval_id, visible_condition(actor))
-        .with_for_update(of=Approval)
+        .where(Approval.id == approval_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
-    if approval is None:
-        raise NotFound("No such approval.")
+    assert approval is not None  # the ticket's lock keeps the round
     if str(actor.id) not in approval.approver_ids:
         raise Forbidden("Only the approvers named in this round may decide.")
+    if approval.requested_by == actor.id:
+        # Rounds are refused when they name their requester; this also holds for older rows.
+        raise Forbidden("Whoever requested an approval round cannot decide on it.")
     if approval.status != "pending":
         raise Conflict(f"This approval round is already {approval.status}.")
     decided = {str(d.approver_id): d.decision for d in approval.decisions}

@@ -145,9 +145,23 @@ def list_sub_tickets(
 
 
 def get_sub_ticket(
-    *, session: DbSession, actor: CurrentUser, sub_ticket_id: uuid.UUID
+    *, session: DbSession, actor: CurrentUser, sub_ticket_id: uuid.UUID, lock: bool = False
 ) -> tuple[SubTicket, Ticket]:
-    """A sub-ticket and its parent, when the actor may see the parent (404 otherwise)."""
+    """A sub-ticket and its parent, when the actor may see the parent (404 otherwise).
+
+    With ``lock`` the parent's row is locked first, as every write of a sub-ticket does, and
+    the sub-ticket is read after it: writes that send no version then apply one after the other
+    on the latest state instead of failing with 412.
+    """
+    if lock:
+        locked = session.scalar(
+            sa.select(Ticket.id)
+            .join(SubTicket, SubTicket.parent_id == Ticket.id)
+            .where(SubTicket.id == sub_ticket_id, visible_condition(actor))
+            .with_for_update(of=Ticket)
+        )
+        if locked is None:
+            raise NotFound("No such sub-ticket.")
     row = session.execute(
         sa.select(SubTicket, Ticket)
         .join(Ticket, Ticket.id == SubTicket.parent_id)
@@ -204,7 +218,9 @@ def update_sub_ticket(
 ) -> SubTicket:
     """Edit a sub-ticket or (re)assign it (the parent's moderator, an admin or assignee)."""
     now = now or utcnow()
-    sub_ticket, parent = get_sub_ticket(session=session, actor=actor, sub_ticket_id=sub_ticket_id)
+    sub_ticket, parent = get_sub_ticket(
+        session=session, actor=actor, sub_ticket_id=sub_ticket_id, lock=True
+    )
     if not _may_manage(actor, parent):
         raise Forbidden("Only a moderator, an admin or the ticket's assignee may edit sub-tickets.")
     if sub_ticket.status in ("done", "cancelled"):
@@ -250,7 +266,9 @@ def change_sub_ticket_status(
     """start, complete (the sub-ticket's assignee) or cancel (parent's moderator/admin/assignee)."""
     now = now or utcnow()
     transition = fsm.SUB_TICKET_TRANSITIONS[fsm.SubTicketAction(action)]
-    sub_ticket, parent = get_sub_ticket(session=session, actor=actor, sub_ticket_id=sub_ticket_id)
+    sub_ticket, parent = get_sub_ticket(
+        session=session, actor=actor, sub_ticket_id=sub_ticket_id, lock=True
+    )
     if sub_ticket.status not in transition.sources:
         allowed = [
             str(t.action)

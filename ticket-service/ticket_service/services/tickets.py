@@ -246,7 +246,12 @@ def _write(
     version: int | None,
     now: datetime,
 ) -> dict[str, list[Any]]:
-    """Conditionally update a ticket's columns (not status); returns {field: [before, after]}."""
+    """Conditionally update a ticket's columns (not status); returns {field: [before, after]}.
+
+    Callers read ``ticket`` locked (SELECT ... FOR UPDATE), so a write without a version applies
+    on top of the latest state and concurrent ones queue instead of failing; a version that was
+    sent is compared with that latest state (412 when stale).
+    """
     if version is not None and version != ticket.version:
         raise StaleVersion(
             f"The ticket changed meanwhile (now version {ticket.version}); reload and retry.",
@@ -294,7 +299,7 @@ def update_ticket(
 ) -> Ticket:
     """Edit title, description, priority, category: the requestor while new, else triage."""
     now = now or policy.clock()
-    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id, lock=True)
     roles = roles_of(actor, ticket)
     triage = bool(roles & {TicketRole.MODERATOR, TicketRole.ADMIN})
     requestor_may = TicketRole.REQUESTOR in roles and ticket.status == Status.NEW
@@ -336,7 +341,7 @@ def delete_ticket(
 ) -> None:
     """Soft-delete (admin): the row and its history stay, nobody sees the ticket any more."""
     now = now or utcnow()
-    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id, lock=True)
     if not actor.is_admin:
         raise Forbidden("Only an admin may delete a ticket.")
     diff = _write(session, ticket, {"deleted_at": now}, version=version, now=now)
@@ -372,7 +377,7 @@ def override_sla(
     so the sweep marks the new date once.
     """
     now = now or policy.clock()
-    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id, lock=True)
     if not roles_of(actor, ticket) & {TicketRole.MODERATOR, TicketRole.ADMIN}:
         raise Forbidden("Only a moderator of the department or an admin may change the SLA.")
     if ticket.status in TERMINAL or ticket.status == Status.RESOLVED:
@@ -419,7 +424,7 @@ def add_attachment(
 ) -> Ticket:
     """Link a file (already validated with file-service by the caller) to a ticket."""
     now = now or utcnow()
-    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
+    ticket = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id, lock=True)
     if ticket.status in TERMINAL:
         raise Conflict(f"Nothing can be attached to a {ticket.status} ticket.")
     if any(a.get("file_key") == attachment["file_key"] for a in ticket.attachments):

@@ -80,3 +80,28 @@ def get_visible_ticket(
     if ticket is None:
         raise NotFound("No such ticket.")
     return ticket
+
+
+def ensure_visible(
+    *,
+    session: DbSession,
+    actor: CurrentUser,
+    ticket_id: uuid.UUID | None = None,
+    sub_ticket_id: uuid.UUID | None = None,
+    approval_id: uuid.UUID | None = None,
+) -> None:
+    """404 unless ``actor`` may see the ticket named directly or through one of its sub-tickets
+    or approval rounds (exactly one id is given)."""
+    statement = sa.select(Ticket.id).where(visible_condition(actor))
+    if ticket_id is not None:
+        statement, missing = statement.where(Ticket.id == ticket_id), "No such ticket."
+    elif sub_ticket_id is not None:
+        statement = statement.join(SubTicket, SubTicket.parent_id == Ticket.id)
+        statement, missing = statement.where(SubTicket.id == sub_ticket_id), "No such sub-ticket."
+    elif approval_id is not None:
+        statement = statement.join(Approval, Approval.ticket_id == Ticket.id)
+        statement, missing = statement.where(Approval.id == approval_id), "No such approval."
+    else:
+        raise ValueError("Name a ticket, a sub-ticket or an approval.")
+    if session.scalar(statement) is None:
+        raise NotFound(missing)
