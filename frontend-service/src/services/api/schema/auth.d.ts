@@ -559,7 +559,8 @@ export type paths = {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
-        /** Revoke roles in departments; takes effect at the next login or refresh (admin). */
+        /** Revoke roles in departments (omitted roles or department_ids: all of them); takes
+         *     effect at the next login or refresh (admin). */
         delete: {
             parameters: {
                 query?: never;
@@ -569,7 +570,7 @@ export type paths = {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["GrantAccess"];
+                    "application/json": components["schemas"]["RevokeAccess"];
                 };
             };
             responses: {
@@ -734,6 +735,20 @@ export type components = {
         Refresh: {
             /** @description The refresh token; without it the hdms_refresh cookie is used. */
             refresh?: string;
+        };
+        RevokeAccess: {
+            /**
+             * @description Omitted: every department.
+             * @default null
+             */
+            department_ids: string[] | null;
+            /** Format: uuid */
+            employee_id: string;
+            /**
+             * @description Omitted: every role.
+             * @default null
+             */
+            roles: ("requestor" | "moderator" | "assignee" | "admin")[] | null;
         };
         TokenPair: {
             access: string;

@@ -329,7 +329,7 @@ export type components = {
             ticket_id: string | null;
             title: string;
             /** @enum {string} */
-            type: "ticket_assigned" | "sub_ticket_assigned" | "ticket_rejected" | "ticket_resolved" | "approval_requested" | "sla_breached" | "chat_message" | "ticket_created" | "ticket_in_progress" | "ticket_postponed" | "ticket_resumed" | "ticket_closed" | "ticket_reopened" | "approval_approved" | "approval_declined";
+            type: "ticket_assigned" | "sub_ticket_assigned" | "ticket_rejected" | "ticket_resolved" | "approval_requested" | "sla_breached" | "chat_message" | "ticket_created" | "ticket_in_progress" | "ticket_postponed" | "ticket_resumed" | "ticket_closed" | "ticket_reopened" | "approval_approved" | "approval_declined" | "sla_at_risk";
         };
         NotificationPage: {
             items: components["schemas"]["Notification"][];

@@ -185,6 +185,15 @@ export type paths = {
                         "application/json": components["schemas"]["File"];
                     };
                 };
+                /** @description ticket_id names a ticket the uploader cannot see */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Larger than FILE_MAX_BYTES */
                 413: {
                     headers: {
@@ -212,6 +221,15 @@ export type paths = {
                         "application/json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description ticket-service cannot say whether ticket_id is visible */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -227,11 +245,14 @@ export type components = {
     schemas: {
         File: {
             content_type: string;
+            /** @description Set on a ready file whose previews could not be made: only the original is served. */
+            conversion_error: string | null;
             /** Format: date-time */
             created_at: string;
             declared_content_type: string | null;
             failure_reason: string | null;
             file_key: string;
+            readonly name: string;
             original_name: string;
             /** Format: date-time */
             processed_at: string | null;

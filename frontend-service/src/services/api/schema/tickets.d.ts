@@ -457,7 +457,7 @@ export type paths = {
             };
         };
         put?: never;
-        /** Request an approval round (the ticket waits for it). */
+        /** Request an approval round (the ticket waits for it; Idempotency-Key supported). */
         post: {
             parameters: {
                 query?: never;
@@ -572,7 +572,8 @@ export type paths = {
             };
         };
         put?: never;
-        /** Attach an uploaded file by its file_key (validated with file-service). */
+        /** Attach an uploaded file by its file_key (validated with file-service;
+         *     Idempotency-Key supported). */
         post: {
             parameters: {
                 query?: never;
@@ -915,7 +916,8 @@ export type paths = {
             };
         };
         put?: never;
-        /** Split work into a sub-ticket (the ticket's moderator, an admin or its assignee). */
+        /** Split work into a sub-ticket (the ticket's moderator, an admin or its assignee;
+         *     Idempotency-Key supported). */
         post: {
             parameters: {
                 query?: never;
@@ -1421,6 +1423,11 @@ export type components = {
             /** Format: uuid */
             department_id: string;
             description: string;
+            /**
+             * Format: date-time
+             * @description When the ticket is due: the same as resolution_due_at.
+             */
+            due_at: string;
             /** Format: date-time */
             first_response_breached_at: string | null;
             /** Format: date-time */
