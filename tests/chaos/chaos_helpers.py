@@ -408,6 +408,15 @@ class WriteReport:
         )
 
 
+def unexpected_answers(report: WriteReport, allowed: set[int | None]) -> list[str]:
+    """One example (request id and body) of each failed answer whose status is not allowed."""
+    examples: dict[int | None, str] = {}
+    for attempt in report.failed_attempts:
+        if attempt.status not in allowed:
+            examples.setdefault(attempt.status, attempt.detail)
+    return [f"{status}: {detail}" for status, detail in examples.items()]
+
+
 def write_report(
     writers: list[RetryingWriter], stored_counts: dict[str, int], back_at: float
 ) -> WriteReport:
