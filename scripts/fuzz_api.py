@@ -82,6 +82,7 @@ def fuzz(
     work: Path,
     workers: int = 2,
     max_examples: int | None = None,
+    phases: str = "fuzzing,stateful",
 ) -> tuple[bool, int, str]:
     """One schemathesis run in ``work`` (its caches stay out of the checkout); returns
     (passed, cases generated, its output). ``max_examples`` caps the cases per operation, so
@@ -99,7 +100,7 @@ def fuzz(
             "--checks",
             "not_a_server_error",
             "--phases",
-            "fuzzing,stateful",
+            phases,
             "--max-time",
             str(seconds),
             "--workers",
@@ -126,9 +127,13 @@ def fuzz_all(
     work: Path,
     parallel: bool = False,
     max_examples: int | None = None,
+    phases: str = "fuzzing,stateful",
+    workers: int = 2,
 ) -> list[FuzzRun]:
     """Every role against every service, one after the other or (``parallel``) all services
-    of a role at once, each run within ``seconds``."""
+    of a role at once, each run within ``seconds``. ``phases``: schemathesis' phases, such as
+    "coverage" (boundary and wrong-type values for every field of every operation, the same
+    each time) or "fuzzing,stateful" (random, and chains of calls)."""
 
     def one(role: str, service: str) -> FuzzRun:
         started = time.monotonic()
@@ -140,8 +145,9 @@ def fuzz_all(
             tokens[role],
             seconds,
             folder,
-            workers=1 if parallel else 2,
+            workers=1 if parallel else workers,
             max_examples=max_examples,
+            phases=phases,
         )
         return FuzzRun(role, service, passed, cases, time.monotonic() - started, output)
 
@@ -217,6 +223,9 @@ def main() -> int:
         "--parallel", action="store_true", help="fuzz the services of a role at the same time"
     )
     parser.add_argument("--max-examples", type=int, help="cases per operation (no cap)")
+    parser.add_argument(
+        "--phases", default="fuzzing,stateful", help="schemathesis phases (fuzzing,stateful)"
+    )
     target = parser.add_mutually_exclusive_group()
     target.add_argument("--url", help="a running HDMS (e.g. http://localhost:8080 of make stack)")
     target.add_argument(
@@ -257,6 +266,7 @@ def main() -> int:
             work=work,
             parallel=args.parallel,
             max_examples=args.max_examples,
+            phases=args.phases,
         )
         for run in runs:
             print(run.line(), flush=True)
