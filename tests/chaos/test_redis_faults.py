@@ -36,7 +36,9 @@ def test_redis_restarted_during_chat_loses_no_message_and_no_event(stack: ChaosS
     users = stack.users()
     ticket = stack.open_chat_ticket(users)
     ticket_id = ticket["id"]
+    # Readers stop only once they have everything; posters first.
     stop = threading.Event()
+    posting = threading.Event()
 
     def reader(role: str, stop_event: threading.Event, after: int = 0) -> ChatReader:
         return ChatReader(
@@ -49,7 +51,7 @@ def test_redis_restarted_during_chat_loses_no_message_and_no_event(stack: ChaosS
     for each in [*readers, first_half]:
         assert each.ready.wait(20), "a chat socket never became ready"
     posters = [
-        ChatPoster(stop=stop, url=stack.url, headers=users[role], ticket_id=ticket_id).start()
+        ChatPoster(stop=posting, url=stack.url, headers=users[role], ticket_id=ticket_id).start()
         for role in ("requestor", "assignee")
     ]
     time.sleep(1.0)
@@ -76,15 +78,15 @@ def test_redis_restarted_during_chat_loses_no_message_and_no_event(stack: ChaosS
     back_at = time.monotonic()
     second_half = reader("moderator", stop, after=first_half.last_seq)
     time.sleep(3.0)
-    stop.set()
+    posting.set()
     for poster in posters:
         poster.join(60)
     # Let every socket drain what was posted last before it is closed.
     stored = stack.stored_messages(ticket_id)
     last = stored[-1][0]
     for each in [*readers, second_half]:
-        wait_for(lambda each=each: each.last_seq >= last, 10, 0.1, "the last message to arrive")
-
+        wait_for(lambda each=each: each.last_seq >= last, 10, 0.1, f"message {last} to arrive")
+    stop.set()
     for each in [*readers, second_half]:
         each.join(10)
     report = write_report(posters, Counter(client for _, _, client in stored), back_at)

@@ -166,7 +166,9 @@ def test_gunicorn_worker_killed_under_websocket_load_loses_nothing(stack: ChaosS
     users = stack.users()
     ticket = stack.open_chat_ticket(users)
     ticket_id = ticket["id"]
+    # Readers stop only once they have everything; posters first.
     stop = threading.Event()
+    posting = threading.Event()
     roles = ["requestor", "assignee", "moderator"] * 3
     readers = [
         ChatReader(stack.ws_url, token_of(users[role]), ticket_id, stop).start() for role in roles
@@ -174,7 +176,7 @@ def test_gunicorn_worker_killed_under_websocket_load_loses_nothing(stack: ChaosS
     for reader in readers:
         assert reader.ready.wait(20), "a chat socket never became ready"
     posters = [
-        ChatPoster(stop=stop, url=stack.url, headers=users[role], ticket_id=ticket_id).start()
+        ChatPoster(stop=posting, url=stack.url, headers=users[role], ticket_id=ticket_id).start()
         for role in ("requestor", "assignee")
     ]
     time.sleep(1.0)
@@ -185,13 +187,14 @@ def test_gunicorn_worker_killed_under_websocket_load_loses_nothing(stack: ChaosS
     os.kill(victim, signal.SIGKILL)
     killed_at = time.monotonic()
     time.sleep(3.0)
-    stop.set()
+    posting.set()
     for poster in posters:
         poster.join(60)
     stored = stack.stored_messages(ticket_id)
     last = stored[-1][0]
     for reader in readers:
-        wait_for(lambda r=reader: r.last_seq >= last, 15, 0.1, "the last message to arrive")
+        wait_for(lambda r=reader: r.last_seq >= last, 15, 0.1, f"message {last} to arrive")
+    stop.set()
     for reader in readers:
         reader.join(10)
     report = write_report(posters, Counter(client for _, _, client in stored), killed_at)
