@@ -13,7 +13,7 @@ WEB := frontend-service
 # the sources changed, and never two at once. Standard library only: no virtualenv needed.
 WEB_BUILD := $(PYTHON) scripts/build_frontend.py
 
-.PHONY: run test lint fmt bench fuzz migrate stack stack-stop postman postman-run clean install install-dev web web-dev web-deps web-check
+.PHONY: run test lint fmt bench fuzz fuzz-stack migrate stack stack-stop postman postman-run clean install install-dev web web-dev web-deps web-check
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -101,12 +101,14 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py
 
 ## fuzz: schemathesis against each service's OpenAPI, as every demo role (no 5xx allowed)
-$(VENV)/.installed-fuzz: $(VENV)/.installed-dev requirements/fuzz.txt
-	$(PIP) install --quiet -r requirements/fuzz.txt
-	touch $@
-
-fuzz: $(VENV)/.installed-fuzz
+fuzz: $(VENV)/.installed-dev
 	$(PY) scripts/fuzz_api.py
+
+## fuzz-stack: the same against the stack (PostgreSQL through PgBouncer, Redis, nginx, gunicorn),
+## where NUL bytes and invalid text reach a real database
+fuzz-stack: $(VENV)/.installed-dev
+	bash scripts/ensure-test-deps.sh
+	$(PY) scripts/fuzz_api.py --stack
 
 clean:
 	rm -rf $(VENV) var $(WEB)/out $(WEB)/.next

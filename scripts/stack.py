@@ -80,12 +80,28 @@ def installed(package: str) -> bool:
 
 @dataclass
 class Supervisor:
+    """Starts and owns every server and process of the stack.
+
+    `supervise` runs it in a background process for `make stack`; the fault-injection tests
+    (tests/chaos) run it inside the test process, so that they hold the very server objects and
+    process ids they stop, kill and start again.
+    """
+
     ports: dict[str, int]
     #: The web application's export folder nginx serves at / (an empty one: no web application).
     web_root: Path = field(default_factory=lambda: STACK_DIR / "no-web")
+    stack_dir: Path = STACK_DIR
+    log_dir: Path = LOG_DIR
+    #: gunicorn workers per service name ("communication": 2); WEB_CONCURRENCY (2) otherwise.
+    workers: dict[str, int] = field(default_factory=dict)
+    #: Extra environment for every HDMS process (set before start_servers).
+    extra_env: dict[str, str] = field(default_factory=dict)
+    #: Background processes not to start (names from background_commands).
+    leave_out: set[str] = field(default_factory=set)
     env: dict[str, str] = field(default_factory=dict)
     servers: list[Any] = field(default_factory=list)
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    commands: dict[str, tuple[list[str], dict[str, str]]] = field(default_factory=dict)
     stopping: bool = False
 
     # --- infrastructure -----------------------------------------------------------------------
@@ -98,32 +114,38 @@ class Supervisor:
             RedisServer,
         )
 
-        STACK_DIR.mkdir(parents=True, exist_ok=True)
+        stack_dir = self.stack_dir
+        stack_dir.mkdir(parents=True, exist_ok=True)
+        self.log_dir.mkdir(parents=True, exist_ok=True)
         password = secrets.token_urlsafe(16)
         postgres = PostgresServer(
-            STACK_DIR,
+            stack_dir,
             port=self.ports["postgres"],
             password=password,
-            settings={"max_connections": 300},
+            # The test servers' default of synchronous_commit=off acknowledges a commit before
+            # its WAL leaves PostgreSQL's memory: a crashed server then forgets creates it had
+            # confirmed (the fault tests in tests/chaos count them). Without fsync the WAL still
+            # reaches the kernel before the commit returns, which survives the server's crash.
+            settings={"max_connections": 300, "synchronous_commit": True},
         )
         self._start(postgres)
         pgbouncer = PgBouncerServer(
             postgres,
-            STACK_DIR,
+            stack_dir,
             port=self.ports["pgbouncer"],
             default_pool_size=pool_size(),
             max_client_conn=2000,
         )
         self._start(pgbouncer)
-        redis = RedisServer(STACK_DIR, port=self.ports["redis"])
+        redis = RedisServer(stack_dir, port=self.ports["redis"])
         self._start(redis)
-        clamd = ClamdServer(STACK_DIR, port=self.ports["clamd"], stream_max_length="100M")
+        clamd = ClamdServer(stack_dir, port=self.ports["clamd"], stream_max_length="100M")
         self._start(clamd)
-        secret_file = STACK_DIR / "jwt-secret"
+        secret_file = stack_dir / "jwt-secret"
         if not secret_file.exists():
             secret_file.write_text(secrets.token_urlsafe(48))
             secret_file.chmod(0o600)
-        files = STACK_DIR / "files"
+        files = stack_dir / "files"
         files.mkdir(exist_ok=True)
         p = self.ports
         self.env = {
@@ -147,6 +169,7 @@ class Supervisor:
         }
         for key in ("HDMS_VAR_DIR",):
             self.env.pop(key, None)
+        self.env.update(self.extra_env)
 
     def _start(self, server: Any) -> None:
         server.start()
@@ -156,21 +179,46 @@ class Supervisor:
 
     def flask(self, package: str, *args: str) -> None:
         """Run a service's flask command to completion (migrations, seeding)."""
-        log = (LOG_DIR / f"{package}-setup.log").open("ab")
-        subprocess.run(
-            [str(BIN / "flask"), "--app", f"{package}:create_app", *args],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=True,
-            cwd=ROOT,
-        )
+        self.flask_each([package], *args)
+
+    def flask_each(self, packages: list[str], *args: str) -> None:
+        """Run one flask command for several services at once (their tables are their own)."""
+        running = []
+        for package in packages:
+            with (self.log_dir / f"{package}-setup.log").open("ab") as log:
+                command = [str(BIN / "flask"), "--app", f"{package}:create_app", *args]
+                running.append(
+                    subprocess.Popen(
+                        command, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+                    )
+                )
+        codes = [process.wait() for process in running]
+        for package, code in zip(packages, codes, strict=True):
+            if code != 0:
+                raise RuntimeError(
+                    f"flask {' '.join(args)} failed for {package}; "
+                    f"see {self.log_dir / (package + '-setup.log')}"
+                )
 
     def spawn(self, name: str, command: list[str], **extra_env: str) -> None:
-        log = (LOG_DIR / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(
-            command, env={**self.env, **extra_env}, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
-        )
+        self.commands[name] = (command, extra_env)
+        with (self.log_dir / f"{name}.log").open("ab") as log:
+            self.processes[name] = subprocess.Popen(
+                command,
+                env={**self.env, **extra_env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+
+    def respawn(self, name: str) -> subprocess.Popen[bytes]:
+        """Start process `name` again after it died (reaped here), with the same command."""
+        old = self.processes[name]
+        if old.poll() is None:
+            raise RuntimeError(f"{name} (pid {old.pid}) is still running")
+        command, extra_env = self.commands[name]
+        self.spawn(name, command, **extra_env)
+        return self.processes[name]
 
     def gunicorn(self, name: str, package: str, *ports: int) -> None:
         binds = [arg for port in ports for arg in ("-b", f"127.0.0.1:{port}")]
@@ -185,7 +233,7 @@ class Supervisor:
                 "-",
                 f"{package}:create_app()",
             ],
-            WEB_CONCURRENCY=os.environ.get("WEB_CONCURRENCY", "2"),
+            WEB_CONCURRENCY=str(self.workers.get(name, os.environ.get("WEB_CONCURRENCY", "2"))),
         )
 
     def start_services(self) -> None:
@@ -197,20 +245,19 @@ class Supervisor:
             ("file", "file_service", [p["file"]]),
         ]
         present = [s for s in services if installed(s[1])]
-        for _, package, _ in present:
-            self.flask(package, "db", "upgrade")
+        self.flask_each([package for _, package, _ in present], "db", "upgrade")
         self.flask("auth_service", "seed-demo")
         for name, package, ports in present:
             self.gunicorn(name, package, *ports)
-        for name, package, command in background_commands():
-            if installed(package):
+        for name, package, command in background_commands(self.stack_dir):
+            if installed(package) and name not in self.leave_out:
                 self.spawn(name, command)
         nginx_values = gateway.values_from_env(
             {
                 **self.env,
                 "GATEWAY_LISTEN": f"127.0.0.1:{p['gateway']}",
-                "GATEWAY_ERROR_LOG": str(LOG_DIR / "nginx-error.log"),
-                "GATEWAY_ACCESS_LOG": str(LOG_DIR / "nginx-access.log"),
+                "GATEWAY_ERROR_LOG": str(self.log_dir / "nginx-error.log"),
+                "GATEWAY_ACCESS_LOG": str(self.log_dir / "nginx-access.log"),
                 "GATEWAY_WEB_ROOT": str(self.web_root),
                 "AUTH_UPSTREAM": f"127.0.0.1:{p['auth']}",
                 "TICKET_UPSTREAM": f"127.0.0.1:{p['ticket']}",
@@ -221,7 +268,7 @@ class Supervisor:
         )
         from hdms_common.testing.servers import NginxServer
 
-        self._start(NginxServer(gateway.render(nginx_values), STACK_DIR, port=p["gateway"]))
+        self._start(NginxServer(gateway.render(nginx_values), self.stack_dir, port=p["gateway"]))
 
     def wait_ready(self, timeout: float = 90) -> None:
         import urllib.request
@@ -248,14 +295,14 @@ class Supervisor:
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{url} did not become ready; see {LOG_DIR}")
+                    raise RuntimeError(f"{url} did not become ready; see {self.log_dir}")
                 time.sleep(0.3)
 
     def check_processes(self) -> None:
         for name, process in self.processes.items():
             if process.poll() is not None:
                 raise RuntimeError(
-                    f"{name} exited with {process.returncode}; see {LOG_DIR / (name + '.log')}"
+                    f"{name} exited with {process.returncode}; see {self.log_dir / (name + '.log')}"
                 )
 
     def stop(self) -> None:
@@ -279,11 +326,11 @@ def pool_size() -> int:
     return int(os.environ.get("PGBOUNCER_POOL_SIZE", "20"))
 
 
-def background_commands() -> list[tuple[str, str, list[str]]]:
+def background_commands(stack_dir: Path = STACK_DIR) -> list[tuple[str, str, list[str]]]:
     """Workers besides the web processes: name, package, command (`hdms` or Celery)."""
     hdms = str(BIN / "hdms")
     celery = str(BIN / "celery")
-    schedule = str(STACK_DIR / "celerybeat-schedule")
+    schedule = str(stack_dir / "celerybeat-schedule")
     return [
         ("ticket-outbox-relay", "ticket_service", [hdms, "outbox-relay"]),
         (

@@ -4,12 +4,20 @@ The same key with the same body replays the first response; the same key with an
 a 422. The key row is inserted in the same transaction as the created object, so a crash
 between the two leaves neither, and a unique constraint makes two concurrent requests with one
 key create one object: the second waits for the first, then replays it.
+
+The response is recorded in a second, short transaction. Once the create has committed, the
+database going away must not turn it into an error: the client would retry and find the key
+row without a response ("still in progress", for ever). So the view's objects stay loaded
+after its commit (the response is built without going back to the database), recording is
+retried for a few seconds, and the view's answer is given even if recording never succeeds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -19,7 +27,7 @@ from typing import Any, TypeVar, cast
 import sqlalchemy as sa
 from flask import Response, request
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
 from hdms_common.auth import current_user
@@ -29,7 +37,11 @@ from hdms_common.errors import Conflict, DomainError, Invalid
 HEADER = "Idempotency-Key"
 HEADER_FIELD = f"headers.{HEADER}"
 MAX_KEY_LENGTH = 255
+#: Pauses between attempts to record a committed create's response while the database is away
+#: (about 8 s in all: a restarted PostgreSQL or PgBouncer is back well within it).
+RECORD_RETRY_PAUSES = (0.1, 0.25, 0.5, 1.0, 2.0, 2.0, 2.0)
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 
 class IdempotencyKeyMixin:
@@ -89,6 +101,36 @@ def idempotency_key() -> str | None:
     return key
 
 
+def _record(session: Any, lookup: Any, response: Any, key: str) -> None:
+    """Store a success for replay, or free the key after a failure; retried while the
+    database is unavailable, then given up (logged): the response is sent either way."""
+    status = getattr(response, "status_code", 200)
+    for pause in (*RECORD_RETRY_PAUSES, None):
+        try:
+            row = session.scalar(lookup)
+            if row is not None and 200 <= status < 300:
+                row.response_status = status
+                row.response_body = response.get_data(as_text=True)
+            elif row is not None:
+                session.delete(row)
+            session.commit()
+            return
+        except SQLAlchemyError as exc:
+            try:
+                session.rollback()
+            except SQLAlchemyError:
+                log.debug("rollback failed while the database is unavailable")
+            if pause is None:
+                log.error(
+                    "the response to Idempotency-Key %r was not recorded (%s); a retry with "
+                    "it will be answered 409",
+                    key,
+                    exc.__class__.__name__,
+                )
+                return
+            time.sleep(pause)
+
+
 def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
     """Wrap a create view (which commits) so an ``Idempotency-Key`` header makes it safe to retry.
 
@@ -121,6 +163,10 @@ def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
 
             real_session = session()
             sa.event.listen(real_session, "before_commit", add_key_row, once=True)
+            # After the view's commit its objects are serialised from memory: a database that
+            # vanished just after the commit cannot fail a create that has happened.
+            expire_on_commit = real_session.expire_on_commit
+            real_session.expire_on_commit = False
             try:
                 response = view(*args, **kwargs)
             except (IntegrityError, DomainError):
@@ -136,17 +182,10 @@ def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
                 session.rollback()
                 raise
             finally:
+                real_session.expire_on_commit = expire_on_commit
                 if sa.event.contains(real_session, "before_commit", add_key_row):
                     sa.event.remove(real_session, "before_commit", add_key_row)
-            status = getattr(response, "status_code", 200)
-            row = session.scalar(lookup)
-            if row is not None and 200 <= status < 300:
-                row.response_status = status
-                row.response_body = response.get_data(as_text=True)
-                session.commit()
-            elif row is not None:
-                session.delete(row)
-                session.commit()
+            _record(session, lookup, response, key)
             return response
 
         return cast(F, wrapper)

@@ -1,0 +1,77 @@
+"""Fault injection against the whole stack (what `make stack` runs), driven through nginx.
+
+The stack's supervisor (scripts/stack.py) runs inside the test process here, so the tests hold
+the very server objects and process ids it started: they kill, stop and start only those, never
+anything found by name. One stack serves every test of this folder and is stopped after the
+last one; each test leaves it healthy again.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from chaos_helpers import ROOT, ChaosStack  # noqa: E402
+
+
+def _load_stack_module() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "hdms_stack_script", ROOT / "scripts" / "stack.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="package")
+def stack(request: pytest.FixtureRequest) -> Iterator[ChaosStack]:
+    # Not under pytest's own temp folder, which other sessions on the machine rotate away: the
+    # logs of a failed run are kept (and named) for whoever investigates.
+    base = Path(tempfile.mkdtemp(prefix="hdms-chaos-"))
+    failed_before = request.session.testsfailed
+    stack_script = _load_stack_module()
+    web_root = base / "no-web"
+    web_root.mkdir()
+    supervisor = stack_script.Supervisor(
+        stack_script.choose_ports(True),
+        web_root=web_root,
+        stack_dir=base / "stack",
+        log_dir=base / "log",
+        # Two communication workers: one can be killed while the other keeps serving.
+        workers={"auth": 1, "ticket": 1, "communication": 2, "file": 1},
+        # The periodic schedulers (and the ticket worker that only runs what they schedule):
+        # the tests trigger the one periodic job they rely on, the stale-file sweep, themselves.
+        leave_out={"ticket-celery-beat", "ticket-celery-worker", "file-celery-beat"},
+        extra_env={
+            "WEB_CONCURRENCY": "1",
+            # Every client of these tests logs in from 127.0.0.1.
+            "AUTH_LOGIN_ATTEMPTS_PER_ADDRESS": "100000",
+            "FILE_MAX_BYTES": str(64 * 1024 * 1024),
+        },
+    )
+    started = time.monotonic()
+    try:
+        supervisor.start_servers()
+        supervisor.start_services()
+        supervisor.wait_ready(timeout=150)
+        chaos = ChaosStack(supervisor=supervisor, log_dir=base / "log")
+        chaos.wait_healthy()
+        print(f"\nchaos stack ready in {time.monotonic() - started:.1f} s")
+        yield chaos
+    finally:
+        supervisor.stop()
+        if request.session.testsfailed > failed_before:
+            print(f"\nchaos stack logs kept in {base / 'log'}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
