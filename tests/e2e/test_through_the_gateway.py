@@ -198,6 +198,19 @@ def test_oversized_upload_is_a_413_from_nginx(stack):
     assert response.headers["Content-Type"] == "application/problem+json"
 
 
+def test_a_redirect_through_the_gateway_keeps_its_address(stack):
+    # A path without its trailing slash is redirected by the service; the Location must lead
+    # back through the gateway (host and port the client used), not to port 80.
+    users = {role: stack.login(*credentials) for role, credentials in DEMO.items()}
+    response = requests.get(
+        f"{stack.url}/api/tickets", headers=users["requestor"], timeout=10, allow_redirects=False
+    )
+    assert response.status_code == 308, response.status_code
+    assert response.headers["Location"] == f"{stack.url}/api/tickets/"
+    followed = requests.get(f"{stack.url}/api/tickets", headers=users["requestor"], timeout=10)
+    assert followed.status_code == 200
+
+
 def test_cors_preflight_is_answered_by_the_gateway(stack):
     response = requests.options(
         f"{stack.url}/api/tickets/",
