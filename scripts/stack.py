@@ -286,6 +286,7 @@ def background_commands() -> list[tuple[str, str, list[str]]]:
     schedule = str(STACK_DIR / "celerybeat-schedule")
     return [
         ("ticket-outbox-relay", "ticket_service", [hdms, "outbox-relay"]),
+        ("ticket-access-events", "ticket_service", [hdms, "ticket-access-events"]),
         (
             "ticket-celery-beat",
             "ticket_service",
