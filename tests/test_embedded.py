@@ -303,6 +303,7 @@ def test_access_taken_away_stops_tokens_and_sockets_at_once_and_the_approver_dro
         assert close_code == 4401
     finally:
         feed.close()
+        feed.shutdown()  # the server closed first: close() alone leaves the socket open
 
     _, _, after = _request(f"{base}/api/tickets/{ticket['id']}", token=admin)
     assert after["status"] == "in_progress"
