@@ -333,6 +333,7 @@ def background_commands(stack_dir: Path = STACK_DIR) -> list[tuple[str, str, lis
     schedule = str(stack_dir / "celerybeat-schedule")
     return [
         ("ticket-outbox-relay", "ticket_service", [hdms, "outbox-relay"]),
+        ("ticket-access-events", "ticket_service", [hdms, "ticket-access-events"]),
         (
             "ticket-celery-beat",
             "ticket_service",

@@ -205,6 +205,114 @@ def test_two_websocket_clients_chat_in_real_time_on_a_ticket(embedded_server):
         requestor.close()
 
 
+def _login(base, output, code, password=None):
+    status, _, body = _request(
+        f"{base}/api/auth/login-hdms",
+        method="POST",
+        body={"employee_code": code, "password": password or _demo_login(output, code)},
+    )
+    assert status == 200, body
+    return body["access"]
+
+
+def test_access_taken_away_stops_tokens_and_sockets_at_once_and_the_approver_drops_out(
+    embedded_server,
+):
+    """One process, no Redis: the stamp and the event travel in-process."""
+    import websocket
+
+    base, output, _, _ = embedded_server
+    admin, moderator, assignee = (_login(base, output, c) for c in ("ADM001", "MOD001", "ASG001"))
+    _, _, departments = _request(f"{base}/api/departments/", token=admin)
+    it = next(d["id"] for d in departments["items"] if d["code"] == "IT")
+    status, _, approver = _request(
+        f"{base}/api/employees/",
+        method="POST",
+        token=admin,
+        body={
+            "employee_code": "APR777",
+            "name": "Ann Approver",
+            "password": "approver-password",
+            "department_id": it,
+        },
+    )
+    assert status == 201, approver
+    status, _, _ = _request(
+        f"{base}/api/hdms/grant-access",
+        method="POST",
+        token=admin,
+        body={"employee_id": approver["id"], "roles": ["requestor"], "department_ids": [it]},
+    )
+    assert status == 200
+    approver_token = _login(base, output, "APR777", "approver-password")
+
+    status, _, ticket = _request(
+        f"{base}/api/tickets/",
+        method="POST",
+        token=moderator,
+        body={"title": "New monitor", "description": "Needs a sign-off.", "department_id": it},
+    )
+    assert status == 201, ticket
+    _, _, me = _request(f"{base}/api/auth/me", token=assignee)
+    for token, body in (
+        (moderator, {"action": "assign", "assignee_id": me["id"]}),
+        (assignee, {"action": "acknowledge"}),
+    ):
+        _, _, current = _request(f"{base}/api/tickets/{ticket['id']}", token=admin)
+        status, _, changed = _request(
+            f"{base}/api/tickets/{ticket['id']}/status",
+            method="POST",
+            token=token,
+            body={**body, "version": current["version"]},
+        )
+        assert status == 200, changed
+    _, _, current = _request(f"{base}/api/tickets/{ticket['id']}", token=admin)
+    status, _, approval = _request(
+        f"{base}/api/tickets/{ticket['id']}/approvals/",
+        method="POST",
+        token=assignee,
+        body={"approver_ids": [approver["id"]], "mode": "all", "version": current["version"]},
+    )
+    assert status == 201, approval
+    feed = websocket.create_connection(
+        f"{base.replace('http://', 'ws://')}/ws/notifications/?token={approver_token}", timeout=10
+    )
+    try:
+        assert json.loads(feed.recv())["type"] == "unread_count"
+        status, _, _ = _request(
+            f"{base}/api/employees/{approver['id']}", method="DELETE", token=admin
+        )
+        assert status == 204
+
+        status, kind, _ = _request(
+            f"{base}/api/tickets/",
+            method="POST",
+            token=approver_token,
+            body={"title": "Still here?", "description": "No.", "department_id": it},
+        )
+        assert (status, kind) == (401, "application/problem+json")
+        assert _request(f"{base}/api/auth/me", token=approver_token)[0] == 401
+        frames, close_code = [], None
+        while close_code is None:
+            opcode, frame = feed.recv_data_frame()
+            if opcode == websocket.ABNF.OPCODE_CLOSE:
+                close_code = int.from_bytes(frame.data[:2], "big")
+            else:
+                frames.append(json.loads(frame.data))
+        assert [f.get("code") for f in frames] == ["unauthorized"]
+        assert close_code == 4401
+    finally:
+        feed.close()
+        feed.shutdown()  # the server closed first: close() alone leaves the socket open
+
+    _, _, after = _request(f"{base}/api/tickets/{ticket['id']}", token=admin)
+    assert after["status"] == "in_progress"
+    _, _, rounds = _request(f"{base}/api/tickets/{ticket['id']}/approvals/", token=admin)
+    assert [(r["status"], r["dropped_approver_ids"]) for r in rounds["items"]] == [
+        ("cancelled", [approver["id"]])
+    ]
+
+
 # Last: it stops the server the other tests share.
 def test_data_is_kept_in_sqlite_under_var_and_reused_by_a_second_run(embedded_server):
     base, output, var_dir, process = embedded_server

@@ -12,6 +12,7 @@ import redis
 from flask import Flask
 
 from auth_service.api import register_blueprints
+from auth_service.api.commit import ACCESS_REDIS
 from auth_service.cli import register_cli
 from auth_service.config import load_auth_settings, load_login_throttle
 from auth_service.extensions import api, db, migrate
@@ -44,5 +45,28 @@ def create_app(settings: Settings | None = None, environ: dict[str, str] | None 
         if settings.redis_url
         else MemoryCounterStore()
     )
+    app.extensions[ACCESS_REDIS] = (
+        redis.Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
+    )
     register_cli(app)
     return app
+
+
+def start_embedded(app: Flask) -> None:
+    """Embedded mode: the access stamps that can still revoke a token, from the database.
+
+    In the stack other processes replay them from the Redis stream; here the process itself
+    restarted, so they are read back from the employees table.
+    """
+    from datetime import timedelta
+
+    from auth_service.services.access import load_recent_stamps
+    from hdms_common.app import settings_of
+    from hdms_common.auth import LEEWAY_SECONDS
+
+    lookback = timedelta(minutes=settings_of(app).access_token_minutes, seconds=LEEWAY_SECONDS)
+    with app.app_context():
+        try:
+            load_recent_stamps(session=db.session, lookback=lookback)
+        finally:
+            db.session.remove()

@@ -8,9 +8,11 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from auth_service.api.commit import ACCESS_REDIS
 from auth_service.extensions import db
 from auth_service.models import Department, Employee
 from auth_service.services import departments, employees
+from auth_service.services.access import commit_and_announce
 from hdms_common.auth import HDMS_ROLES
 
 #: The demo company `make run` seeds: printed on every start so a newcomer can log in.
@@ -158,10 +160,9 @@ def register_cli(app: Flask) -> None:
                 department_ids=department_ids,
                 granted_by=None,
             )
-        db.session.commit()
-        click.echo(
-            f"{employee_code}: " + ", ".join(sorted({f"{r}" for r, _ in employee.grant_pairs}))
-        )
+        roles_left = ", ".join(sorted({f"{r}" for r, _ in employee.grant_pairs}))
+        commit_and_announce(session=db.session, redis_client=app.extensions.get(ACCESS_REDIS))
+        click.echo(f"{employee_code}: " + roles_left)
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

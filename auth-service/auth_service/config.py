@@ -12,9 +12,16 @@ SERVICE_NAME = "auth"
 
 @dataclass(frozen=True)
 class LoginThrottle:
-    """Failed logins allowed per employee code, and attempts per client address, per window."""
+    """What the login throttle allows per window (docs/api.md, "Login throttling").
 
-    failures_per_employee: int = 5
+    Failures count per (employee code, client address) pair, so that whoever guesses from one
+    address cannot lock the employee out of their own address; a higher limit per employee
+    code across every address slows guessing spread over many addresses; attempts per client
+    address bound one address trying many codes.
+    """
+
+    failures_per_pair: int = 5
+    failures_per_employee: int = 50
     attempts_per_address: int = 30
     window_seconds: int = 900
 
@@ -26,7 +33,8 @@ def load_auth_settings(environ: dict[str, str] | None = None) -> Settings:
 def load_login_throttle(environ: dict[str, str] | None = None) -> LoginThrottle:
     env = os.environ if environ is None else environ
     return LoginThrottle(
-        failures_per_employee=int(env.get("AUTH_LOGIN_FAILURES_PER_EMPLOYEE", "5")),
+        failures_per_pair=int(env.get("AUTH_LOGIN_FAILURES_PER_PAIR", "5")),
+        failures_per_employee=int(env.get("AUTH_LOGIN_FAILURES_PER_EMPLOYEE", "50")),
         attempts_per_address=int(env.get("AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "30")),
         window_seconds=int(env.get("AUTH_LOGIN_WINDOW_SECONDS", "900")),
     )

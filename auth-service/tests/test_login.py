@@ -148,3 +148,46 @@ def test_other_login_sessions_survive_one_family_revocation(client, login, reque
         "/api/auth/refresh", json={"refresh": laptop["refresh"]}
     )  # reuse: laptop family revoked
     assert client.post("/api/auth/refresh", json={"refresh": phone["refresh"]}).status_code == 200
+
+
+def _login_from(client, address, code, password):
+    return client.post(
+        "/api/auth/login-hdms",
+        json={"employee_code": code, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_failures_from_one_address_do_not_lock_the_employee_out_of_another(client, requestor):
+    for _ in range(5):
+        assert (
+            _login_from(client, "10.9.0.66", requestor.employee_code, "guess-guess").status_code
+            == 401
+        )
+    attacker = _login_from(client, "10.9.0.66", requestor.employee_code, requestor.password)
+    assert attacker.status_code == 429
+    assert attacker.content_type == PROBLEM
+    assert int(attacker.headers["Retry-After"]) > 0
+    owner = _login_from(client, "10.9.0.7", requestor.employee_code, requestor.password)
+    assert owner.status_code == 200
+
+
+def test_failures_spread_over_many_addresses_hit_the_per_employee_limit(
+    client, requestor, auth_app, monkeypatch
+):
+    from auth_service.config import LoginThrottle
+
+    monkeypatch.setitem(
+        auth_app.extensions,
+        "hdms_login_throttle",
+        LoginThrottle(failures_per_pair=2, failures_per_employee=6, attempts_per_address=30),
+    )
+    codes = [
+        _login_from(client, f"10.8.0.{n // 2}", requestor.employee_code, "guess-guess").status_code
+        for n in range(6)
+    ]
+    assert codes == [401] * 6
+    throttled = _login_from(client, "10.8.0.99", requestor.employee_code, requestor.password)
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) > 0
+    assert "employee code" in throttled.get_json()["detail"]

@@ -42,6 +42,11 @@ COMMANDS = {
     "outbox-relay": ServiceCommand(
         "ticket_service", "outbox-relay", "Publish ticket events from the outbox."
     ),
+    "ticket-access-events": ServiceCommand(
+        "ticket_service",
+        "consume-access-events",
+        "Follow access changes: approvers who lost HDMS access drop out of rounds.",
+    ),
     "verify-audit": ServiceCommand(
         "ticket_service", "verify-audit", "Check every ticket's audit hash chain."
     ),

@@ -7,6 +7,7 @@ Messages are stored first; only then are they published, so a client that reconn
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from communication_service.models import ChatMessage, ChatTicket, Notification
 from communication_service.schemas.messages import MessageSchema
 from communication_service.schemas.notifications import NotificationSchema
 from communication_service.services import notifications, participants
+from communication_service.ws.connection import CLOSE_UNAUTHORIZED, Connection, error_frame
 from communication_service.ws.hub import (
     Frame,
     Hub,
@@ -28,6 +30,8 @@ from communication_service.ws.hub import (
     ticket_channel,
 )
 from communication_service.ws.presence import Presence
+from hdms_common.access import access_stamps
+from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession
 from hdms_common.realtime import ticket_changed_text
 
@@ -97,6 +101,39 @@ class Realtime:
         self.limits = limits
         self.hub = Hub(redis_url)
         self.presence = Presence(redis_url, ttl=limits.presence_ttl)
+        self._sockets: dict[uuid.UUID, dict[Connection, CurrentUser]] = {}
+        self._sockets_lock = threading.Lock()
+        access_stamps().add_listener(self._close_revoked)
+
+    # --- sockets by user, so that revoked access closes them at once ----------------------
+
+    def track(self, user: CurrentUser, connection: Connection) -> bool:
+        """Remember an open socket of ``user``; False (and closed 4401) when already revoked.
+
+        The check after registering closes the gap with a stamp recorded meanwhile.
+        """
+        with self._sockets_lock:
+            self._sockets.setdefault(user.id, {})[connection] = user
+        if user.is_revoked:
+            revoke_socket(connection)
+            return False
+        return True
+
+    def untrack(self, user: CurrentUser, connection: Connection) -> None:
+        with self._sockets_lock:
+            sockets = self._sockets.get(user.id)
+            if sockets is not None:
+                sockets.pop(connection, None)
+                if not sockets:
+                    del self._sockets[user.id]
+
+    def _close_revoked(self, employee_id: uuid.UUID, valid_after_ms: int) -> None:
+        """A stamp arrived (auth-service took access away): close the sockets it revokes."""
+        with self._sockets_lock:
+            sockets = list(self._sockets.get(employee_id, {}).items())
+        for connection, user in sockets:
+            if user.issued_ms < valid_after_ms:
+                revoke_socket(connection)
 
     def publish_all(self, frames: Iterable[tuple[str, Frame]]) -> None:
         """Publish (channel, frame) pairs built before the commit."""
@@ -145,6 +182,14 @@ class Realtime:
         except Exception:
             session.rollback()
             log.exception("after-post steps failed for a message of ticket %s", ticket_id)
+
+
+def revoke_socket(connection: Connection) -> None:
+    """Tell the client why, then close with 4401 (it should refresh its token or sign in)."""
+    connection.send_frame(
+        error_frame("unauthorized", "Your access changed: sign in again to continue.")
+    )
+    connection.close(CLOSE_UNAUTHORIZED, "Access revoked")
 
 
 def realtime_of(app: Flask) -> Realtime:

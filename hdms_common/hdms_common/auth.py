@@ -1,8 +1,9 @@
 """JWT verification and the current user, the same in every service.
 
 Tokens are HS256 only, must carry exp, iat, jti, sub and type, and are checked with a small
-leeway. A refresh token is never accepted where an access token is due. Every failure is a 401
-problem+json (docs/api.md, "Authentication").
+leeway. A refresh token is never accepted where an access token is due. A token issued before
+its employee's access was last taken away is revoked (:mod:`hdms_common.access`). Every failure
+is a 401 problem+json (docs/api.md, "Authentication").
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import jwt as pyjwt
 from flask import Flask, Response, g
 from flask_jwt_extended import JWTManager, get_jwt, verify_jwt_in_request
 
+from hdms_common.access import access_stamps, follow_access_changes, issued_at_ms
 from hdms_common.config import Settings
 from hdms_common.errors import Forbidden, Unauthorized, problem_response
 
@@ -30,6 +32,7 @@ HDMS_ROLES = (REQUESTOR, MODERATOR, ASSIGNEE, ADMIN)
 ALGORITHM = "HS256"
 LEEWAY_SECONDS = 10
 REQUIRED_CLAIMS = ("sub", "type", "iat", "exp", "jti")
+REVOKED = "The token was revoked: its employee's access changed since it was issued."
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,6 +53,13 @@ class CurrentUser:
     roles: frozenset[str]
     scopes: Mapping[str, frozenset[uuid.UUID]] = field(default_factory=dict)
     token: str = field(default="", repr=False)
+    #: The token's ``iat`` in epoch milliseconds (revocation compares it with the stamps).
+    issued_ms: int = 0
+
+    @property
+    def is_revoked(self) -> bool:
+        """Whether this token's employee lost access after it was issued."""
+        return access_stamps().is_revoked(self.id, self.issued_ms)
 
     @property
     def is_admin(self) -> bool:
@@ -95,6 +105,7 @@ class CurrentUser:
                 roles=frozenset(r for r in roles if r in HDMS_ROLES),
                 scopes=scopes,
                 token=token,
+                issued_ms=issued_at_ms(claims.get("iat", 0)),
             )
         except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise Unauthorized("The token's claims are malformed.") from exc
@@ -113,6 +124,12 @@ def init_jwt(app: Flask, settings: Settings) -> JWTManager:
         JWT_IDENTITY_CLAIM="sub",
     )
     manager = JWTManager(app)
+    # Stamps older than an access token's lifetime (plus the leeway) can revoke nothing.
+    lookback = settings.access_token_minutes * 60 + LEEWAY_SECONDS
+
+    @app.before_request
+    def _follow_access_changes() -> None:
+        follow_access_changes(settings.redis_url, lookback_seconds=lookback)
 
     def _unauthorized(detail: str) -> Response:
         return problem_response(
@@ -174,6 +191,8 @@ def _user_from_request() -> CurrentUser:
     if any(claim not in raw for claim in REQUIRED_CLAIMS) or raw["type"] != "access":
         raise Unauthorized("The token lacks required claims.")
     user = CurrentUser.from_claims(get_jwt(), token)
+    if user.is_revoked:
+        raise Unauthorized(REVOKED)
     g.hdms_user = user
     return user
 
@@ -222,7 +241,10 @@ def decode_access_token(token: str, secret: str) -> CurrentUser:
         raise Unauthorized("The token is invalid.") from exc
     if claims.get("type") != "access":
         raise Unauthorized("An access token is required.")
-    return CurrentUser.from_claims(claims, token)
+    user = CurrentUser.from_claims(claims, token)
+    if user.is_revoked:
+        raise Unauthorized(REVOKED)
+    return user
 
 
 def build_claims(

@@ -25,6 +25,10 @@ from hdms_common.db import utcnow
 log = logging.getLogger(__name__)
 
 TICKET_EVENTS_STREAM = "hdms:events:tickets"
+#: auth-service's stream: ``employee.access_changed`` {employee_id, active, hdms_roles,
+#: tokens_valid_after} whenever an employee is deactivated, loses a grant or changes password.
+ACCESS_EVENTS_STREAM = "hdms:events:access"
+EMPLOYEE_ACCESS_CHANGED = "employee.access_changed"
 STREAM_MAX_LENGTH = 100_000
 
 
@@ -84,21 +88,23 @@ class RedisStreamPublisher:
 class InMemoryEventBus:
     """The embedded mode's bus: publish calls every subscriber in the caller's thread.
 
-    A failing subscriber is logged and does not stop the others; the relay marks the event
-    sent once it was handed over, as the Redis publisher does once Redis accepted it.
+    Like Redis, it has named streams (ticket events by default, access changes beside them), so
+    a subscriber only hears the stream it would consume in the stack. A failing subscriber is
+    logged and does not stop the others; the relay marks the event sent once it was handed
+    over, as the Redis publisher does once Redis accepted it.
     """
 
     def __init__(self) -> None:
-        self._handlers: list[Handler] = []
+        self._handlers: list[tuple[str, Handler]] = []
         self._lock = threading.Lock()
 
-    def subscribe(self, handler: Handler) -> None:
+    def subscribe(self, handler: Handler, *, stream: str = TICKET_EVENTS_STREAM) -> None:
         with self._lock:
-            self._handlers.append(handler)
+            self._handlers.append((stream, handler))
 
-    def publish(self, event: Event) -> None:
+    def publish(self, event: Event, *, stream: str = TICKET_EVENTS_STREAM) -> None:
         with self._lock:
-            handlers = list(self._handlers)
+            handlers = [handler for name, handler in self._handlers if name == stream]
         for handler in handlers:
             try:
                 handler(event)

@@ -43,9 +43,12 @@ def create_app(settings: Settings | None = None, environ: dict[str, str] | None 
 
 
 def start_embedded(app: Flask) -> None:
-    """Embedded mode: relay the outbox to the in-process bus and run the SLA sweep."""
+    """Embedded mode: relay the outbox to the in-process bus and run the SLA sweep; approvers
+    who lose HDMS access drop out of rounds as auth-service announces it."""
+    from ticket_service.access_events import subscribe_embedded
     from ticket_service.background import start_background_loop
 
+    subscribe_embedded(app)
     start_background_loop(app)
 
 

@@ -1,8 +1,10 @@
-"""flask commands of ticket-service: sla-sweep, outbox-relay, verify-audit, seed-demo-tickets."""
+"""flask commands of ticket-service: sla-sweep, outbox-relay, consume-access-events,
+verify-audit, seed-demo-tickets."""
 
 from __future__ import annotations
 
 import json
+import signal
 import time
 import uuid
 from typing import Any
@@ -188,6 +190,28 @@ def register_cli(app: Flask) -> None:
                 click.echo(f"relayed {relayed} event(s)")
                 return
             time.sleep(interval)
+
+    @app.cli.command("consume-access-events")
+    @click.option("--consumer", default=None, help="Consumer name in the group (default: random).")
+    @click.option("--once", is_flag=True, help="Apply what is waiting, then exit.")
+    def consume_access_events(consumer: str | None, once: bool) -> None:
+        """Drop approvers who lost HDMS access out of open rounds (access stream, until stopped)."""
+        from ticket_service.access_events import build_access_consumer
+
+        runner = build_access_consumer(app, consumer=consumer)
+        if once:
+            runner.ensure_group()
+            handled = 0
+            while count := runner.run_once(block_ms=100):
+                handled += count
+            click.echo(f"applied {handled} access change(s)")
+            return
+        signal.signal(signal.SIGTERM, lambda *_: runner.stop())
+        click.echo(f"consuming {runner.stream} as {runner.group}/{runner.consumer}")
+        try:
+            runner.run_forever()
+        except KeyboardInterrupt:
+            runner.stop()
 
     @app.cli.command("verify-audit")
     @click.option("--ticket", "ticket_id", type=click.UUID, help="Only this ticket.")

@@ -193,9 +193,10 @@ def approval_round_completed(ctx: TransitionContext) -> None:
 
 
 def triage_or_round_requester(ctx: TransitionContext) -> None:
-    """A round is cancelled by a moderator or admin, or by the assignee who requested it."""
+    """A round is cancelled by a moderator or admin, or by the assignee who requested it (or by
+    ticket-service itself when no approver is left to decide it)."""
     roles = roles_of(ctx.actor, ctx.ticket)
-    if roles & {Role.MODERATOR, Role.ADMIN}:
+    if roles & {Role.MODERATOR, Role.ADMIN, Role.SYSTEM}:
         return
     requested_by = ctx.session.scalar(
         sa.select(Approval.requested_by).where(
@@ -401,7 +402,7 @@ TRANSITIONS: dict[Action, Transition] = {
             Action.CANCEL_APPROVAL,
             {S.WAITING_APPROVAL},
             S.IN_PROGRESS,
-            {R.ASSIGNEE, R.MODERATOR, R.ADMIN},
+            {R.ASSIGNEE, R.MODERATOR, R.ADMIN, R.SYSTEM},
             payloads.ReasonSchema,
             guards=(triage_or_round_requester,),
             locks_ticket=True,

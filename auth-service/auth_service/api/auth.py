@@ -131,10 +131,12 @@ def login_hdms(data: dict[str, str]) -> dict[str, Any]:
         )
     except Exception:
         db.session.rollback()
-        login.record_login_failure(counters=counters, throttle=throttle, employee_code=code)
+        login.record_login_failure(
+            counters=counters, throttle=throttle, employee_code=code, address=address
+        )
         raise
     db.session.commit()
-    login.record_login_success(counters=counters, employee_code=code)
+    login.record_login_success(counters=counters, employee_code=code, address=address)
     return {**_token_body(result.tokens.access, result.tokens.refresh), "user": result.employee}
 
 

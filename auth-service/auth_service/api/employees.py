@@ -7,6 +7,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from auth_service.api.commit import commit_access_changes
 from auth_service.extensions import db
 from auth_service.models import IdempotencyKey
 from auth_service.schemas.employees import (
@@ -73,12 +74,12 @@ class EmployeeById(MethodView):
     def patch(self, data: dict[str, Any], employee_id: uuid.UUID) -> Any:
         """Change an employee (admin); a new password or deactivation ends their sessions."""
         employee = employees.update_employee(session=db.session, employee_id=employee_id, data=data)
-        db.session.commit()
+        commit_access_changes()
         return employee
 
     @auth_required(ADMIN)
     @blp.response(204)
     def delete(self, employee_id: uuid.UUID) -> None:
-        """Deactivate an employee (admin); history keeps referring to them."""
+        """Deactivate an employee (admin); their tokens stop working at once."""
         employees.deactivate_employee(session=db.session, employee_id=employee_id)
-        db.session.commit()
+        commit_access_changes()

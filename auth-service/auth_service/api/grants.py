@@ -6,6 +6,7 @@ from typing import Any
 
 from flask.views import MethodView
 
+from auth_service.api.commit import commit_access_changes
 from auth_service.extensions import db
 from auth_service.schemas.employees import EmployeeSchema
 from auth_service.schemas.grants import GrantAccessSchema, RevokeAccessSchema
@@ -31,8 +32,8 @@ class GrantAccess(MethodView):
     @blp.arguments(RevokeAccessSchema)
     @blp.response(200, EmployeeSchema)
     def delete(self, data: dict[str, Any]) -> Any:
-        """Revoke roles in departments (omitted roles or department_ids: all of them); takes
-        effect at the next login or refresh (admin)."""
+        """Revoke roles in departments (omitted roles or department_ids: all of them; admin); the
+        employee's access tokens stop working at once (a refresh gives one with the grants left)."""
         employee = employees.revoke_access(session=db.session, **data)
-        db.session.commit()
+        commit_access_changes()
         return employee

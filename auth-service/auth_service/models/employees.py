@@ -30,6 +30,9 @@ class Employee(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defin
     )
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     is_active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    #: Access tokens issued before this moment are refused by every service (set when the
+    #: employee is deactivated, loses a grant or gets a new password; docs/architecture.md).
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     grants: Mapped[list[HdmsGrant]] = relationship(
         back_populates="employee",

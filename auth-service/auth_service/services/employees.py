@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from auth_service.models import Department, Employee, HdmsGrant
+from auth_service.services.access import revoke_issued_access_tokens
 from auth_service.services.passwords import MIN_PASSWORD_LENGTH, hash_password
 from auth_service.services.tokens import revoke_employee_tokens
 from hdms_common.db import DbSession
@@ -108,7 +109,8 @@ def create_employee(*, session: DbSession, data: dict[str, Any]) -> Employee:
 def update_employee(
     *, session: DbSession, employee_id: uuid.UUID, data: dict[str, Any]
 ) -> Employee:
-    """Change an employee; a new password or deactivation revokes their refresh tokens."""
+    """Change an employee; a new password or deactivation revokes their tokens, access tokens
+    included (they are refused from now on)."""
     employee = get_employee(session=session, employee_id=employee_id)
     if "department_id" in data:
         _check_department(session, data["department_id"])
@@ -124,10 +126,12 @@ def update_employee(
         _check_password(password)
         employee.password_hash = hash_password(password)
         revoke_employee_tokens(session=session, employee_id=employee.id)
+        revoke_issued_access_tokens(session=session, employee=employee)
     for key, value in data.items():
         setattr(employee, key, value.strip() if key == "name" else value)
     if data.get("is_active") is False:
         revoke_employee_tokens(session=session, employee_id=employee.id)
+        revoke_issued_access_tokens(session=session, employee=employee)
     session.flush()
     return employee
 
@@ -169,16 +173,24 @@ def revoke_access(
     department_ids: Iterable[uuid.UUID] | None,
 ) -> Employee:
     """Remove grants (``None`` roles or departments: all of them); with none left the employee
-    can no longer log in or refresh."""
+    can no longer log in or refresh.
+
+    Access tokens issued before are refused from now on, since they carry the removed grant:
+    the client refreshes to get one with the grants that are left.
+    """
     employee = get_employee(session=session, employee_id=employee_id)
     role_set = None if roles is None else set(roles)
     department_set = None if department_ids is None else set(department_ids)
+    removed = False
     for grant in list(employee.grants):
         if (role_set is None or grant.role in role_set) and (
             department_set is None or grant.department_id in department_set
         ):
             employee.grants.remove(grant)
+            removed = True
     session.flush()
+    if removed:
+        revoke_issued_access_tokens(session=session, employee=employee)
     if not employee.grants:
         revoke_employee_tokens(session=session, employee_id=employee.id)
     return employee

@@ -24,44 +24,66 @@ class LoginResult:
     employee: Employee
 
 
+def _code(employee_code: str) -> str:
+    return employee_code.strip().lower()
+
+
+def _pair_key(employee_code: str, address: str) -> str:
+    return f"auth:login:pair-fail:{address}:{_code(employee_code)}"
+
+
 def _employee_key(employee_code: str) -> str:
-    return f"auth:login:fail:{employee_code.strip().lower()}"
+    return f"auth:login:employee-fail:{_code(employee_code)}"
 
 
 def _address_key(address: str) -> str:
     return f"auth:login:addr:{address}"
 
 
+def _refuse(counters: CounterStore, key: str, detail: str) -> RateLimited:
+    return RateLimited(detail, headers={"Retry-After": str(counters.ttl(key))})
+
+
 def check_login_allowed(
     *, counters: CounterStore, throttle: LoginThrottle, employee_code: str, address: str
 ) -> None:
-    """Count this attempt for the address and refuse when either limit is reached.
+    """Count this attempt for the address and refuse when a limit is reached.
 
-    Runs before any database work so that no transaction is open while Redis is called.
+    Failures are limited per (employee code, address) pair, so that failures from one address
+    never lock the employee out of another; the looser limit per employee code across all
+    addresses still bounds guessing spread over many addresses. Runs before any database work
+    so that no transaction is open while Redis is called.
     """
-    attempts = counters.increment(_address_key(address), throttle.window_seconds)
-    if attempts > throttle.attempts_per_address:
-        retry = counters.ttl(_address_key(address))
-        raise RateLimited(
-            "Too many login attempts from this address; try again later.",
-            headers={"Retry-After": str(retry)},
+    address_key = _address_key(address)
+    if counters.increment(address_key, throttle.window_seconds) > throttle.attempts_per_address:
+        raise _refuse(
+            counters, address_key, "Too many login attempts from this address; try again later."
         )
-    if counters.get(_employee_key(employee_code)) >= throttle.failures_per_employee:
-        retry = counters.ttl(_employee_key(employee_code))
-        raise RateLimited(
-            "Too many failed logins for this employee code; try again later.",
-            headers={"Retry-After": str(retry)},
+    pair_key = _pair_key(employee_code, address)
+    if counters.get(pair_key) >= throttle.failures_per_pair:
+        raise _refuse(
+            counters,
+            pair_key,
+            "Too many failed logins for this employee code from this address; try again later.",
+        )
+    employee_key = _employee_key(employee_code)
+    if counters.get(employee_key) >= throttle.failures_per_employee:
+        raise _refuse(
+            counters, employee_key, "Too many failed logins for this employee code; try later."
         )
 
 
 def record_login_failure(
-    *, counters: CounterStore, throttle: LoginThrottle, employee_code: str
+    *, counters: CounterStore, throttle: LoginThrottle, employee_code: str, address: str
 ) -> None:
+    counters.increment(_pair_key(employee_code, address), throttle.window_seconds)
     counters.increment(_employee_key(employee_code), throttle.window_seconds)
 
 
-def record_login_success(*, counters: CounterStore, employee_code: str) -> None:
-    counters.reset(_employee_key(employee_code))
+def record_login_success(*, counters: CounterStore, employee_code: str, address: str) -> None:
+    """Clear the pair's failures; the employee-wide count stays (it only ages out), so that a
+    distributed guesser gains nothing from the employee's own logins."""
+    counters.reset(_pair_key(employee_code, address))
 
 
 def login_hdms(

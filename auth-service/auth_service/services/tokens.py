@@ -12,6 +12,7 @@ from flask_jwt_extended import create_access_token, create_refresh_token, decode
 from flask_jwt_extended.exceptions import JWTExtendedException
 
 from auth_service.models import Employee, RefreshToken
+from auth_service.services.access import issued_at_for
 from hdms_common.auth import build_claims
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import Unauthorized
@@ -38,6 +39,8 @@ def issue_tokens(
         department_id=employee.department_id,
         grants=employee.grant_pairs,
     )
+    # iat in milliseconds, never before the employee's revocation stamp (hdms_common.access).
+    claims["iat"] = issued_at_for(employee)
     access = create_access_token(identity=str(employee.id), additional_claims=claims)
     family = family_id or uuid.uuid4()
     refresh = create_refresh_token(

@@ -28,6 +28,7 @@ from communication_service.realtime import (
     Realtime,
     message_frame,
     realtime_of,
+    revoke_socket,
     short_session,
 )
 from communication_service.schemas.messages import MessageCreateSchema
@@ -298,7 +299,14 @@ class ChatConnection(Connection):
 
     def idle(self) -> None:
         """Now and then: refresh presence; if the copy kept from events says the user left the
-        ticket, have the writer ask ticket-service (which decides)."""
+        ticket, have the writer ask ticket-service (which decides).
+
+        Revoked access closes the socket as soon as the stamp arrives (Realtime.track); this
+        check at every wake-up is the backstop.
+        """
+        if self.user.is_revoked:
+            revoke_socket(self)
+            return
         now = time.monotonic()
         if now - self.checked_at < self.limits.presence_ttl / 3:
             return
@@ -408,9 +416,11 @@ def _serve_chat(
         realtime.hub.subscribe(channel, chat)
     try:
         realtime.presence.enter(ticket_uuid, user.id, chat.id)
+        realtime.track(user, chat)
         chat.start_writer()
         chat.receive_loop(chat.on_frame, chat.idle)
     finally:
+        realtime.untrack(user, chat)
         for channel in channels:
             realtime.hub.unsubscribe(channel, chat)
         realtime.presence.leave(ticket_uuid, user.id, chat.id)

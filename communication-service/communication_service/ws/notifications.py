@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, current_app
 from simple_websocket import ConnectionClosed
 
-from communication_service.realtime import Realtime, realtime_of, short_session
+from communication_service.realtime import Realtime, realtime_of, revoke_socket, short_session
 from communication_service.services import notifications
 from communication_service.ws.connection import CLOSE_INTERNAL_ERROR, RESYNC, Connection
 from communication_service.ws.handshake import authenticate
@@ -41,6 +41,11 @@ class NotificationConnection(Connection):
         else:
             super().handle_item(item)
 
+    def idle(self) -> None:
+        """The backstop of revoked access (Realtime closes the socket when the stamp arrives)."""
+        if self.user.is_revoked:
+            revoke_socket(self)
+
     def on_frame(self, payload: dict[str, Any]) -> None:
         if payload.get("type") == "ping":
             self.send_frame(Frame.build({"type": "pong"}))
@@ -69,8 +74,10 @@ def _serve_notifications(ws: Any, app: Flask, realtime: Realtime, probe: Connect
     channel = notification_channel(user.id)
     realtime.hub.subscribe(channel, connection)
     try:
+        realtime.track(user, connection)
         connection.start_writer()
-        connection.receive_loop(connection.on_frame, lambda: None)
+        connection.receive_loop(connection.on_frame, connection.idle)
     finally:
+        realtime.untrack(user, connection)
         realtime.hub.unsubscribe(channel, connection)
         connection.finish()

@@ -21,6 +21,10 @@ class Approval(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defin
     )
     mode: Mapped[str] = mapped_column(sa.String(8), nullable=False)
     approver_ids: Mapped[list[Any]] = mapped_column(nullable=False)
+    #: Approvers who lost HDMS access while the round was open: they no longer decide it.
+    dropped_approver_ids: Mapped[list[Any]] = mapped_column(
+        nullable=False, default=list, server_default=sa.text("'[]'")
+    )
     status: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="pending")
     note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     requested_by: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False)

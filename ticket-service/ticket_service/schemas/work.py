@@ -76,6 +76,13 @@ class ApprovalSchema(Schema):
     ticket_id = ma.fields.UUID()
     mode = ma.fields.String(metadata={"enum": APPROVAL_MODES})
     approver_ids = ma.fields.List(ma.fields.UUID())
+    dropped_approver_ids = ma.fields.List(
+        ma.fields.UUID(),
+        metadata={
+            "description": "Approvers who lost HDMS access while the round was open; the "
+            "others decide it."
+        },
+    )
     status = ma.fields.String(metadata={"enum": APPROVAL_STATUSES})
     note = ma.fields.String()
     requested_by = ma.fields.UUID()

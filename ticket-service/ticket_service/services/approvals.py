@@ -3,6 +3,10 @@
 Mode ``all``: approved when every approver approved, declined at the first decline. Mode
 ``any``: approved at the first approval, declined when every approver declined. When the round
 ends the ticket goes back to in_progress through the FSM, with the outcome in its history.
+
+An approver who loses HDMS access (deactivated, or no grant left) drops out of the rounds still
+waiting for them: the remaining approvers decide, and a round with none left is cancelled, so
+that no round waits forever (:func:`drop_out_approver`, run on ``employee.access_changed``).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from ticket_service.models import Approval, ApprovalDecision, Ticket
 from ticket_service.services.audit import append_audit
 from ticket_service.services.events import record_event
 from ticket_service.services.visibility import (
+    SYSTEM_ACTOR,
     get_visible_ticket,
     json_list_contains,
     visible_condition,
@@ -235,6 +240,7 @@ def decide_approval(
     if approval.requested_by == actor.id:
         # Rounds are refused when they name their requester; this also holds for older rows.
         raise Forbidden("Whoever requested an approval round cannot decide on it.")
+    ensure_not_dropped_out(approval, actor.id)
     if approval.status != "pending":
         raise Conflict(f"This approval round is already {approval.status}.")
     decided = {str(d.approver_id): d.decision for d in approval.decisions}
@@ -252,7 +258,7 @@ def decide_approval(
     )
     session.flush()
     decided[str(actor.id)] = decision
-    outcome = round_outcome(approval.mode, approval.approver_ids, decided)
+    outcome = round_outcome(approval.mode, remaining_approver_ids(approval), decided)
     # The decision itself leaves the ticket where it is; completing the round moves it in the
     # approval_decided row that follows.
     state = session.scalar(sa.select(Ticket.status).where(Ticket.id == approval.ticket_id))
@@ -300,3 +306,141 @@ def decide_approval(
     )
     session.refresh(approval)
     return approval
+
+
+# --- approvers who lose HDMS access drop out -------------------------------------------------
+
+DROPPED_OUT_REASON = "An approver lost HDMS access and dropped out of the round."
+NO_APPROVER_LEFT_REASON = "No approver with HDMS access is left in the round."
+
+
+def remaining_approver_ids(approval: Approval) -> list[str]:
+    """The round's approvers who still decide it (those who kept HDMS access)."""
+    dropped = {str(a) for a in approval.dropped_approver_ids or []}
+    return [a for a in approval.approver_ids if str(a) not in dropped]
+
+
+def ensure_not_dropped_out(approval: Approval, approver_id: uuid.UUID) -> None:
+    """An approver who dropped out stays out of that round, even if access comes back."""
+    if str(approver_id) in {str(a) for a in approval.dropped_approver_ids or []}:
+        raise Conflict("You dropped out of this round when your HDMS access was taken away.")
+
+
+def drop_out_approver(
+    *,
+    session: DbSession,
+    approver_id: uuid.UUID,
+    policy: TicketPolicy,
+    now: datetime | None = None,
+    request_id: str | None = None,
+) -> list[Approval]:
+    """Take an approver who lost HDMS access out of every pending round still waiting for them.
+
+    Each drop-out is audited on the ticket. In mode ``all`` the remaining approvers decide (the
+    round may be complete at once: everyone left had approved); in mode ``any`` the round is
+    declined when everyone left declined. With no approver left the round is cancelled. A
+    round that ends moves the ticket back to in_progress through the FSM, with an
+    approval.decided event, as when an approver decides. Idempotent: an approver already out
+    or who already decided is left alone. Returns the rounds changed.
+    """
+    now = now or utcnow()
+    rounds = list(
+        session.scalars(
+            sa.select(Approval)
+            .where(
+                Approval.status == "pending", json_list_contains(Approval.approver_ids, approver_id)
+            )
+            .order_by(Approval.created_at)
+            .with_for_update(of=Approval)
+            .execution_options(populate_existing=True)
+        )
+    )
+    changed = []
+    for approval in rounds:
+        decided = {str(d.approver_id): d.decision for d in approval.decisions}
+        if str(approver_id) in decided or str(approver_id) not in remaining_approver_ids(approval):
+            continue
+        approval.dropped_approver_ids = [*(approval.dropped_approver_ids or []), str(approver_id)]
+        approval.updated_at = now
+        session.flush()
+        append_audit(
+            session=session,
+            ticket_id=approval.ticket_id,
+            actor_id=SYSTEM_ACTOR.id,
+            action="approval_dropout",
+            changes={
+                "approval_id": [None, approval.id],
+                "dropped_approver_id": [None, approver_id],
+            },
+            reason=DROPPED_OUT_REASON,
+            request_id=request_id,
+            now=now,
+        )
+        _end_round_if_decided(
+            session=session, approval=approval, policy=policy, now=now, request_id=request_id
+        )
+        changed.append(approval)
+    return changed
+
+
+def _end_round_if_decided(
+    *,
+    session: DbSession,
+    approval: Approval,
+    policy: TicketPolicy,
+    now: datetime,
+    request_id: str | None,
+) -> None:
+    """After a drop-out: end the round if those left have decided it, or cancel it if nobody
+    is left."""
+    remaining = remaining_approver_ids(approval)
+    decided = {str(d.approver_id): d.decision for d in approval.decisions}
+    if not remaining:
+        outcome = "cancelled"
+    else:
+        outcome = round_outcome(
+            approval.mode, remaining, {k: v for k, v in decided.items() if k in remaining}
+        )
+    if outcome == "pending":
+        return
+    if outcome == "cancelled":
+        ticket = fsm.apply(
+            session=session,
+            ticket_id=approval.ticket_id,
+            action=fsm.Action.CANCEL_APPROVAL,
+            actor=SYSTEM_ACTOR,
+            payload={"reason": NO_APPROVER_LEFT_REASON},
+            policy=policy,
+            now=now,
+            request_id=request_id,
+        )
+        approval.status = "cancelled"
+        approval.decided_at = now
+        session.flush()
+    else:
+        approval.status = outcome
+        approval.decided_at = now
+        session.flush()
+        ticket = fsm.apply(
+            session=session,
+            ticket_id=approval.ticket_id,
+            action=fsm.Action.APPROVAL_DECIDED,
+            actor=SYSTEM_ACTOR,
+            payload={},
+            policy=policy,
+            facts={"approval_outcome": outcome},
+            extra_roles=frozenset({fsm.Role.APPROVER}),
+            now=now,
+            request_id=request_id,
+        )
+    record_event(
+        session=session,
+        event_type="approval.decided",
+        ticket=ticket,
+        actor_id=SYSTEM_ACTOR.id,
+        now=now,
+        request_id=request_id,
+        approval_id=approval.id,
+        outcome=outcome,
+        reason=NO_APPROVER_LEFT_REASON if outcome == "cancelled" else DROPPED_OUT_REASON,
+    )
