@@ -468,7 +468,7 @@ export type paths = {
         };
         put?: never;
         post?: never;
-        /** Deactivate an employee (admin); history keeps referring to them. */
+        /** Deactivate an employee (admin); their tokens stop working at once. */
         delete: {
             parameters: {
                 query?: never;
@@ -559,8 +559,8 @@ export type paths = {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
-        /** Revoke roles in departments (omitted roles or department_ids: all of them); takes
-         *     effect at the next login or refresh (admin). */
+        /** Revoke roles in departments (omitted roles or department_ids: all of them; admin); the
+         *     employee's access tokens stop working at once (a refresh gives one with the grants left). */
         delete: {
             parameters: {
                 query?: never;

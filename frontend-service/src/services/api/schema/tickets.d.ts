@@ -1000,6 +1000,8 @@ export type components = {
             /** Format: date-time */
             decided_at: string | null;
             decisions: components["schemas"]["Decision"][];
+            /** @description Approvers who lost HDMS access while the round was open; the others decide it. */
+            dropped_approver_ids: string[];
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -1036,6 +1038,8 @@ export type components = {
             /** Format: date-time */
             decided_at: string | null;
             decisions: components["schemas"]["Decision"][];
+            /** @description Approvers who lost HDMS access while the round was open; the others decide it. */
+            dropped_approver_ids: string[];
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -1241,7 +1245,7 @@ export type components = {
         };
         StatusChangeCancelApproval: {
             /**
-             * @description cancel_approval: waiting_approval -> in_progress (admin, assignee, moderator). (enum property replaced by openapi-typescript)
+             * @description cancel_approval: waiting_approval -> in_progress (admin, assignee, moderator, system). (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             action: "cancel_approval";
