@@ -18,11 +18,14 @@ const ACTIONS: Record<string, string> = {
   approval_decision: "decided on an approval",
   approval_decided: "completed the approval round",
   cancel_approval: "cancelled the approval round",
+  approval_dropout: "took an approver who lost access off the round",
   resolve: "resolved the ticket",
   close: "closed the ticket",
   reopen: "reopened the ticket",
   cancel: "cancelled the ticket",
   sla_override: "overrode the SLA due time",
+  sla_at_risk: "flagged the SLA at risk",
+  sla_status_changed: "updated the SLA status",
   sla_breached: "recorded an SLA breach",
   sla_breach_cleared: "cleared an SLA breach",
   attachment_added: "attached a file",
@@ -62,6 +65,11 @@ const FIELDS: Record<string, string> = {
   first_response_breached_at: "First response breached",
   resolution_breached_at: "Resolution breached",
   sla_status: "SLA",
+  sla_paused_seconds: "SLA time paused (s)",
+  first_response_at_risk_at: "First response at risk",
+  resolution_at_risk_at: "Resolution at risk",
+  resolution_due_overridden_at: "Due time overridden",
+  dropped_approver_id: "Approver dropped out",
   attachments: "Attachments",
   approver_ids: "Approvers",
   mode: "Mode",
@@ -79,7 +87,14 @@ export function fieldLabel(field: string): string {
 }
 
 /** Fields whose values are people (shown by name). */
-export const PERSON_FIELDS = new Set(["assignee_id", "requestor_id", "approver_ids", "approver_id", "actor_id"]);
+export const PERSON_FIELDS = new Set([
+  "assignee_id",
+  "requestor_id",
+  "approver_ids",
+  "approver_id",
+  "dropped_approver_id",
+  "actor_id",
+]);
 /** Fields whose values are times. */
 export const TIME_FIELDS = new Set([
   "acknowledged_at",
@@ -91,6 +106,9 @@ export const TIME_FIELDS = new Set([
   "due_at",
   "first_response_breached_at",
   "resolution_breached_at",
+  "first_response_at_risk_at",
+  "resolution_at_risk_at",
+  "resolution_due_overridden_at",
 ]);
 /** Fields not worth a line (ids of rows, shown elsewhere). */
 export const HIDDEN_FIELDS = new Set(["status", "sub_ticket_id", "approval_id", "version", "updated_at"]);

@@ -11,6 +11,8 @@ describe("history labels", () => {
   it("reads actions, states and fields as words", () => {
     expect(actionLabel("request_approval")).toBe("requested approval");
     expect(actionLabel("sub_ticket.complete")).toBe("completed a sub-ticket");
+    expect(actionLabel("approval_dropout")).toBe("took an approver who lost access off the round");
+    expect(actionLabel("sla_at_risk")).toBe("flagged the SLA at risk");
     expect(actionLabel("something_new")).toBe("something new");
     expect(statusLabel("waiting_approval")).toBe("Waiting for approval");
     expect(fieldLabel("resolution_due_at")).toBe("Resolution due");
