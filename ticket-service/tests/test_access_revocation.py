@@ -188,3 +188,47 @@ def test_an_approver_who_lost_the_last_grant_drops_out_and_one_who_keeps_one_sta
     declined = _decide(client, approval, staying, "decline", "Too expensive")
     assert declined.get_json()["status"] == "declined"
     assert api.get(ticket)["status"] == "in_progress"
+
+
+def test_an_approver_who_dropped_out_no_longer_has_the_round_to_decide_after_a_new_grant(
+    api, client, cast, create_user, auth_app, auth_admin, apply_access_changes
+):
+    leaving, staying = _approvers(create_user, cast, 2)
+    ticket = api.in_state("in_progress")
+    approval = _round(api, client, ticket, cast.assignee, [leaving, staying])
+    auth_admin.revoke(leaving, "requestor", cast.department)
+    apply_access_changes()
+
+    # Access comes back, and they sign in again: the round they dropped out of is not theirs.
+    auth = auth_app.test_client()
+    granted = auth.post(
+        "/api/hdms/grant-access",
+        json={
+            "employee_id": str(leaving.id),
+            "roles": ["requestor"],
+            "department_ids": [str(cast.department)],
+        },
+        headers=cast.admin.headers,
+    )
+    assert granted.status_code == 200, granted.get_json()
+    login = auth.post(
+        "/api/auth/login-hdms",
+        json={"employee_code": leaving.employee_code, "password": leaving.password},
+    )
+    assert login.status_code == 200, login.get_json()
+    headers = {"Authorization": f"Bearer {login.get_json()['access']}"}
+
+    def pending_for(user_headers):
+        answer = client.get("/api/approvals/?pending=true", headers=user_headers)
+        assert answer.status_code == 200, answer.get_json()
+        return [item["id"] for item in answer.get_json()["items"]]
+
+    assert pending_for(headers) == []
+    assert pending_for(staying.headers) == [approval["id"]]
+    assert _decide(client, approval, leaving, "approve").status_code == 401
+    refused = client.post(
+        f"/api/approvals/{approval['id']}/decision",
+        json={"decision": "approve", "comment": ""},
+        headers=headers,
+    )
+    assert refused.status_code == 409

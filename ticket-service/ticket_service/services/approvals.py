@@ -179,7 +179,9 @@ def list_rounds_for_approver(
             .correlate(Approval)
             .exists()
         )
-        waiting = sa.and_(Approval.status == "pending", ~decided)
+        # An approver who dropped out (lost HDMS access) no longer has the round to decide.
+        dropped = json_list_contains(Approval.dropped_approver_ids, actor.id)
+        waiting = sa.and_(Approval.status == "pending", ~decided, ~dropped)
         statement = statement.where(waiting if pending else ~waiting)
     page = keyset_page(
         session, statement, order_by=[Approval.created_at, Approval.id], limit=limit, cursor=cursor
