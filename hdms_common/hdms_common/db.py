@@ -12,6 +12,7 @@ and mixes :class:`UUIDPrimaryKey` and :class:`Timestamps` into its models.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -137,3 +138,45 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 
 def is_postgresql(bind: sa.engine.Connection | Engine) -> bool:
     return bind.dialect.name == "postgresql"
+
+
+def check_version(row: Any, version: int | None, *, stale: Callable[[Any], Exception]) -> None:
+    """Refuse a change made against an older version of ``row`` than the one read (412).
+
+    No version means "apply to the latest state": callers read the row locked then.
+    """
+    if version is not None and version != row.version:
+        raise stale(row)
+
+
+def update_versioned(
+    session: DbSession,
+    row: Any,
+    changes: Mapping[str, Any],
+    *,
+    now: datetime,
+    stale: Callable[[Any], Exception],
+    lost: Callable[[Any], None] | None = None,
+) -> None:
+    """Write ``changes`` to ``row`` only if nobody changed it since it was read: the optimistic
+    lock every versioned table uses.
+
+    The UPDATE is conditional on the version read (``WHERE id = :id AND version = :v``) and bumps
+    it, so two writers that read the same version cannot both win. ``row`` is refreshed in every
+    case. When the UPDATE touched no row, ``lost(row)`` runs first and may raise what the change
+    means now (e.g. 409: the action no longer applies to the state the row is in); otherwise
+    ``stale(row)`` is raised (412: reload and retry).
+    """
+    model = type(row)
+    read_version = row.version
+    result = session.execute(
+        sa.update(model)
+        .where(model.id == row.id, model.version == read_version)
+        .values(**changes, version=read_version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(row)
+    if getattr(result, "rowcount", 0) != 1:
+        if lost is not None:
+            lost(row)
+        raise stale(row)

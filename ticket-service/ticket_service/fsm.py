@@ -1,9 +1,13 @@
-"""The ticket life cycle as data (docs/ticket-life-cycle.md), and the one function that applies it.
+"""The ticket and sub-ticket life cycles as data (docs/ticket-life-cycle.md), and their checks.
 
 TRANSITIONS maps each action to its source states, target state, the roles allowed, its
-payload schema and its guards. :func:`apply` checks the actor, the state, the version and the
-guards, then updates the row with ``WHERE id = :id AND version = :v``, writes the audit row and
-the outbox event, all in the caller's transaction. No other code writes ``tickets.status``.
+payload schema and its guards. :func:`decide` checks the actor, the state, the version and the
+guards and returns the columns the action changes; :func:`write` stores them with
+``WHERE id = :id AND version = :v``. services/transitions.py runs both and adds the SLA columns,
+the audit row and the outbox event in the caller's transaction. SUB_TICKET_TRANSITIONS is the
+same for sub-tickets (:func:`apply_sub_ticket`, :func:`edit_sub_ticket`). No other code writes
+``tickets.status`` or ``sub_tickets.status``, and this module imports no service (services
+depend on it, not the reverse).
 """
 
 from __future__ import annotations
@@ -19,32 +23,18 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from hdms_common.auth import CurrentUser
-from hdms_common.db import DbSession
+from hdms_common.db import DbSession, check_version, update_versioned
 from hdms_common.errors import Conflict, Forbidden, IllegalTransition, Invalid, StaleVersion
+from ticket_service.actors import is_system
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Approval, SubTicket, Ticket
-from ticket_service.models.sub_tickets import OPEN_SUB_TICKET_STATUSES
 from ticket_service.schemas import transitions as payloads
-from ticket_service.services import sla
-from ticket_service.services.audit import append_audit
-from ticket_service.services.events import record_event
-from ticket_service.services.visibility import get_visible_ticket, is_system
+from ticket_service.statuses import OPEN_SUB_TICKET_STATUSES
 
-
-class Status(StrEnum):
-    NEW = "new"
-    UNDER_REVIEW = "under_review"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    WAITING_APPROVAL = "waiting_approval"
-    POSTPONED = "postponed"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-    CANCELLED = "cancelled"
-
-
-TERMINAL = frozenset({Status.CLOSED, Status.REJECTED, Status.CANCELLED})
+# Re-exported: callers that name the states through the life cycle keep working.
+from ticket_service.statuses import TERMINAL as TERMINAL
+from ticket_service.statuses import Status as Status
+from ticket_service.statuses import SubTicketStatus as SubTicketStatus
 
 
 class Action(StrEnum):
@@ -218,7 +208,6 @@ def _postpone(ctx: TransitionContext) -> dict[str, Any]:
     return {
         "postponed_from": ctx.ticket.status,
         "resume_at": ctx.payload["resume_at"],
-        **sla.pause_changes(now=ctx.now),
     }
 
 
@@ -235,7 +224,6 @@ def _resolve(ctx: TransitionContext) -> dict[str, Any]:
         "resolved_at": ctx.now,
         "resolution_note": ctx.payload["resolution_note"],
         "progress": 100,
-        **sla.pause_changes(now=ctx.now),
     }
 
 
@@ -482,7 +470,8 @@ def describe_table() -> list[dict[str, Any]]:
     return rows
 
 
-def _illegal(ticket: Ticket, transition: Transition, actor: CurrentUser) -> IllegalTransition:
+def illegal(ticket: Ticket, transition: Transition, actor: CurrentUser) -> IllegalTransition:
+    """409: the ticket's state does not allow the action; says what it does allow."""
     return IllegalTransition(
         f"Cannot {transition.action} a ticket that is {ticket.status}.",
         allowed_actions=allowed_actions(ticket, actor),
@@ -491,170 +480,114 @@ def _illegal(ticket: Ticket, transition: Transition, actor: CurrentUser) -> Ille
     )
 
 
-def _stale(ticket: Ticket) -> StaleVersion:
+def stale_ticket(ticket: Ticket) -> StaleVersion:
+    """412: the ticket changed since the client read it."""
     return StaleVersion(
         f"The ticket changed meanwhile (now version {ticket.version}); reload and retry.",
         current_version=ticket.version,
     )
 
 
-def apply(
+def stale_sub_ticket(sub_ticket: SubTicket) -> StaleVersion:
+    """412: the sub-ticket changed since the client read it."""
+    return StaleVersion(
+        f"The sub-ticket changed meanwhile (now version {sub_ticket.version}).",
+        current_version=sub_ticket.version,
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a transition will do to a ticket: the columns it changes, status included."""
+
+    transition: Transition
+    from_status: str
+    target: Status
+    changes: dict[str, Any]
+    reason: str | None
+
+
+def decide(
     *,
     session: DbSession,
-    ticket_id: uuid.UUID,
+    ticket: Ticket,
     action: Action | str,
     actor: CurrentUser,
     payload: Mapping[str, Any],
     policy: TicketPolicy,
+    now: datetime,
     version: int | None = None,
     facts: Mapping[str, Any] | None = None,
     extra_roles: frozenset[Role] = frozenset(),
-    now: datetime | None = None,
-    request_id: str | None = None,
-) -> Ticket:
-    """Apply one transition to a ticket the actor can see; flushes, the caller commits.
+) -> Decision:
+    """Whether ``actor`` may apply ``action`` to ``ticket`` as read, and what it changes.
 
-    Order of checks: visible (404), state allows the action (409, listing what is allowed),
-    the actor's role (403), the version (412), the guards (422/409). The update is
-    conditional on the version read, so a concurrent change makes it touch no row: the
-    ticket is read again and the caller gets 409 if the action no longer applies, else 412.
+    Order of checks: the state allows the action (409, listing what is allowed), the actor's
+    role (403), the version (412), the guards (422/409). Nothing is written.
     """
     transition = TRANSITIONS[Action(action)]
-    now = now or policy.clock()
-    # Without a version the change is meant for the latest state: lock the row so that it
-    # waits for a concurrent writer instead of failing as stale.
-    ticket = get_visible_ticket(
-        session=session,
-        actor=actor,
-        ticket_id=ticket_id,
-        lock=transition.locks_ticket or version is None,
-    )
     if ticket.status not in transition.sources:
-        raise _illegal(ticket, transition, actor)
+        raise illegal(ticket, transition, actor)
     if not (roles_of(actor, ticket) | extra_roles) & transition.roles:
         raise Forbidden(
             f"Only {', '.join(sorted(str(r) for r in transition.roles))} may {transition.action}."
         )
-    if version is not None and version != ticket.version:
-        raise _stale(ticket)
+    check_version(ticket, version, stale=stale_ticket)
     context = TransitionContext(session, ticket, actor, payload, now, policy, facts or {})
     for guard in transition.guards:
         guard(context)
-
     from_status = ticket.status
     target = transition.target or Status(ticket.postponed_from or Status.NEW)
     changes: dict[str, Any] = {"status": str(target), **transition.effect(context)}
     if from_status == Status.POSTPONED:
         changes.update(postponed_from=None, resume_at=None)
-    if (
-        from_status in sla.PAUSING_STATES
-        and target not in sla.PAUSING_STATES
-        and target not in TERMINAL
-    ):
-        changes.update(sla.resume_changes(ticket, policy=policy, now=now))
-    # sla_status is derived from the new values below; it belongs to the row's changes too.
-    before = {name: getattr(ticket, name) for name in (*changes, "sla_status")}
-    read_version = ticket.version
-    result = session.execute(
-        sa.update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.version == read_version)
-        .values(**changes, version=read_version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        fresh = get_visible_ticket(session=session, actor=actor, ticket_id=ticket_id)
-        if fresh.status not in transition.sources:
-            raise _illegal(fresh, transition, actor)
-        raise _stale(fresh)
-    session.refresh(ticket)
-    new_sla = sla.sla_status_of(ticket, policy=policy, now=now)
-    if new_sla != ticket.sla_status:
-        ticket.sla_status = new_sla
-        session.flush()
-
-    diff = {
-        name: [value, getattr(ticket, name)]
-        for name, value in before.items()
-        if value != getattr(ticket, name)
-    }
     reason = payload.get(transition.reason_field) if transition.reason_field else None
-    audit_changes = dict(diff)
-    if facts and "approval_outcome" in facts:
-        audit_changes["approval_outcome"] = [None, facts["approval_outcome"]]
-    if facts and "approval_id" in facts:
-        audit_changes["approval_id"] = [None, facts["approval_id"]]
-    if transition.action == Action.REQUEST_APPROVAL:
-        audit_changes["approver_ids"] = [None, [str(a) for a in payload["approver_ids"]]]
-        audit_changes["mode"] = [None, payload.get("mode", "all")]
-    append_audit(
-        session=session,
-        ticket_id=ticket.id,
-        actor_id=actor.id,
-        action=str(transition.action),
-        from_state=from_status,
-        to_state=ticket.status,
-        changes=audit_changes,
-        reason=reason,
-        request_id=request_id,
-        now=now,
-    )
-    _record_transition_event(
-        session,
-        transition,
-        ticket,
-        actor,
-        {name: value for name, value in before.items() if name in changes},
-        from_status,
-        reason,
-        now,
-        request_id,
-    )
-    return ticket
+    return Decision(transition, from_status, target, changes, reason)
 
 
-def _record_transition_event(
+def write(
+    *,
     session: DbSession,
-    transition: Transition,
     ticket: Ticket,
+    decision: Decision,
     actor: CurrentUser,
-    before: Mapping[str, Any],
-    from_status: str,
-    reason: str | None,
+    changes: Mapping[str, Any],
     now: datetime,
-    request_id: str | None,
+    reread: Callable[[], Ticket],
 ) -> None:
-    extra: dict[str, Any]
-    if transition.event == "ticket.assigned":
-        extra = {"previous_assignee_id": before.get("assignee_id")}
-    elif transition.event == "ticket.updated":
-        extra = {"changed": sorted(k for k in before if k != "status")}
-    else:
-        extra = {
-            "action": str(transition.action),
-            "from_status": from_status,
-            "to_status": ticket.status,
-            "reason": reason,
-        }
-    record_event(
-        session=session,
-        event_type=transition.event,
-        ticket=ticket,
-        actor_id=actor.id,
-        now=now,
-        request_id=request_id,
-        **extra,
-    )
+    """Store a decided transition (``changes``: its own plus the columns it moves along).
+
+    The update is conditional on the version read, so a concurrent change makes it touch no
+    row: the ticket is read again (``reread``) and the caller gets 409 if the action no longer
+    applies, else 412.
+    """
+
+    def no_longer_applies(current: Ticket) -> None:
+        fresh = reread()
+        if fresh.status not in decision.transition.sources:
+            raise illegal(fresh, decision.transition, actor)
+
+    update_versioned(session, ticket, changes, now=now, stale=stale_ticket, lost=no_longer_applies)
+
+
+def new_ticket_state() -> dict[str, Any]:
+    """The state columns of a ticket being opened."""
+    return {"status": str(Status.NEW)}
+
+
+def apply(**kwargs: Any) -> Ticket:
+    """Apply one transition with its history row, event and SLA columns.
+
+    Kept under this name for callers written when all of that lived here; new code calls
+    :func:`ticket_service.services.transitions.apply_transition`. Imported on use, so that this
+    module depends on no service.
+    """
+    from ticket_service.services.transitions import apply_transition
+
+    return apply_transition(**kwargs)
 
 
 # --- sub-tickets: open -> assigned -> in_progress -> done, or cancelled -----------------------
-
-
-class SubTicketStatus(StrEnum):
-    OPEN = "open"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CANCELLED = "cancelled"
 
 
 class SubTicketAction(StrEnum):
@@ -665,7 +598,7 @@ class SubTicketAction(StrEnum):
 
 @dataclass(frozen=True)
 class SubTicketTransition:
-    action: SubTicketAction
+    action: SubTicketAction | str
     sources: frozenset[SubTicketStatus]
     target: SubTicketStatus
     #: "sub_assignee" is the sub-ticket's assignee; the others are roles on the parent ticket.
@@ -673,8 +606,9 @@ class SubTicketTransition:
 
 
 ST = SubTicketStatus
+#: The actions of POST /api/sub-tickets/{id}/status.
 SUB_TICKET_TRANSITIONS: dict[SubTicketAction, SubTicketTransition] = {
-    t.action: t
+    SubTicketAction(t.action): t
     for t in (
         SubTicketTransition(
             SubTicketAction.START,
@@ -696,3 +630,78 @@ SUB_TICKET_TRANSITIONS: dict[SubTicketAction, SubTicketTransition] = {
         ),
     )
 }
+#: Not an action of its own: an open sub-ticket becomes assigned when it is given an assignee,
+#: by whoever may edit it (the edit checks who).
+SUB_TICKET_ASSIGNED = SubTicketTransition(
+    "assign",
+    frozenset({ST.OPEN}),
+    ST.ASSIGNED,
+    frozenset({str(R.MODERATOR), str(R.ADMIN), str(R.ASSIGNEE)}),
+)
+
+
+def new_sub_ticket_state(assignee_id: uuid.UUID | None) -> dict[str, Any]:
+    """The state columns of a sub-ticket being created: assigned when it names an assignee."""
+    return {"status": str(SUB_TICKET_ASSIGNED.target if assignee_id else ST.OPEN)}
+
+
+def _write_sub_ticket(
+    session: DbSession,
+    sub_ticket: SubTicket,
+    changes: Mapping[str, Any],
+    version: int | None,
+    now: datetime,
+) -> dict[str, list[Any]]:
+    check_version(sub_ticket, version, stale=stale_sub_ticket)
+    before = {k: getattr(sub_ticket, k) for k in changes}
+    update_versioned(session, sub_ticket, changes, now=now, stale=stale_sub_ticket)
+    return {
+        k: [v, getattr(sub_ticket, k)] for k, v in before.items() if v != getattr(sub_ticket, k)
+    }
+
+
+def edit_sub_ticket(
+    *,
+    session: DbSession,
+    sub_ticket: SubTicket,
+    changes: Mapping[str, Any],
+    version: int | None,
+    now: datetime,
+) -> dict[str, list[Any]]:
+    """Store an edit of a sub-ticket; an open one given an assignee becomes assigned.
+
+    Returns {column: [before, after]} of what changed (412 on a stale version).
+    """
+    columns = dict(changes)
+    if "assignee_id" in columns and sub_ticket.status in SUB_TICKET_ASSIGNED.sources:
+        columns["status"] = str(SUB_TICKET_ASSIGNED.target)
+    return _write_sub_ticket(session, sub_ticket, columns, version, now)
+
+
+def apply_sub_ticket(
+    *,
+    session: DbSession,
+    sub_ticket: SubTicket,
+    parent: Ticket,
+    action: SubTicketAction | str,
+    actor: CurrentUser,
+    version: int | None,
+    now: datetime,
+) -> dict[str, list[Any]]:
+    """Apply one sub-ticket action: the state allows it (409, listing what is allowed), the
+    actor's role (403), the version (412). Returns {column: [before, after]}."""
+    transition = SUB_TICKET_TRANSITIONS[SubTicketAction(action)]
+    if sub_ticket.status not in transition.sources:
+        allowed = [
+            str(t.action) for t in SUB_TICKET_TRANSITIONS.values() if sub_ticket.status in t.sources
+        ]
+        raise IllegalTransition(
+            f"Cannot {action} a sub-ticket that is {sub_ticket.status}.",
+            allowed_actions=allowed,
+        )
+    roles = {str(r) for r in roles_of(actor, parent)}
+    if sub_ticket.assignee_id == actor.id:
+        roles.add("sub_assignee")
+    if not roles & transition.roles:
+        raise Forbidden(f"You may not {action} this sub-ticket.")
+    return _write_sub_ticket(session, sub_ticket, {"status": str(transition.target)}, version, now)

@@ -7,9 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hdms_common.db import Timestamps, UUIDPrimaryKey
 from ticket_service.extensions import db
-
-SUB_TICKET_STATUSES = ("open", "assigned", "in_progress", "done", "cancelled")
-OPEN_SUB_TICKET_STATUSES = ("open", "assigned", "in_progress")
+from ticket_service.statuses import SubTicketStatus
 
 
 class SubTicket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defined,misc]
@@ -24,7 +22,9 @@ class SubTicket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defi
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     department_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False)
     assignee_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="open")
+    status: Mapped[str] = mapped_column(
+        sa.String(16), nullable=False, default=SubTicketStatus.OPEN.value
+    )
     version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1)
     created_by: Mapped[uuid.UUID] = mapped_column(sa.Uuid(), nullable=False)
 

@@ -9,19 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hdms_common.db import Timestamps, UUIDPrimaryKey
 from ticket_service.extensions import db
+from ticket_service.statuses import Status
 
-STATUSES = (
-    "new",
-    "under_review",
-    "assigned",
-    "in_progress",
-    "waiting_approval",
-    "postponed",
-    "resolved",
-    "closed",
-    "rejected",
-    "cancelled",
-)
+STATUSES = tuple(status.value for status in Status)
 PRIORITIES = ("low", "medium", "high", "critical")
 SLA_STATUSES = ("on_track", "at_risk", "breached", "paused")
 

@@ -15,9 +15,10 @@ from hdms_common.api import (
     not_blank,
 )
 from hdms_common.pagination import PaginationArgsSchema, page_schema
-from ticket_service.fsm import TRANSITIONS, Action, Status, public_actions
+from ticket_service.fsm import TRANSITIONS, Action, public_actions
 from ticket_service.models.tickets import PRIORITIES, SLA_STATUSES, STATUSES
 from ticket_service.services.tickets import DEFAULT_SORT, SORTS
+from ticket_service.statuses import Status
 
 Validators = list[Callable[[Any], Any]]
 TITLE: Validators = [ma.validate.Length(1, 200), not_blank, no_control_characters]

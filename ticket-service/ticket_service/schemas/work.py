@@ -8,9 +8,10 @@ import marshmallow as ma
 
 from hdms_common.api import Schema, SingleLineText, Version, not_blank
 from hdms_common.pagination import PaginationArgsSchema, page_schema
-from ticket_service.fsm import SubTicketAction, SubTicketStatus
+from ticket_service.fsm import SubTicketAction
 from ticket_service.models.tickets import PRIORITIES, STATUSES
 from ticket_service.schemas.tickets import DESCRIPTION, TITLE
+from ticket_service.statuses import SubTicketStatus
 
 APPROVAL_MODES = ["all", "any"]
 APPROVAL_STATUSES = ["pending", "approved", "declined", "cancelled"]

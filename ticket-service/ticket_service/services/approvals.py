@@ -27,6 +27,7 @@ from ticket_service.config import TicketPolicy
 from ticket_service.models import Approval, ApprovalDecision, Ticket
 from ticket_service.services.audit import append_audit
 from ticket_service.services.events import record_event
+from ticket_service.services.transitions import apply_transition
 from ticket_service.services.visibility import (
     SYSTEM_ACTOR,
     get_visible_ticket,
@@ -50,7 +51,7 @@ def request_approval(
     """Open a round on an in-progress ticket (which moves to waiting_approval)."""
     now = now or utcnow()
     approval_id = uuid.uuid4()  # named in the transition's history row
-    ticket = fsm.apply(
+    ticket = apply_transition(
         session=session,
         ticket_id=ticket_id,
         action=fsm.Action.REQUEST_APPROVAL,
@@ -106,7 +107,7 @@ def cancel_approval_round(
     A round must always be able to end, even when its approvers never decide.
     """
     now = now or utcnow()
-    ticket = fsm.apply(
+    ticket = apply_transition(
         session=session,
         ticket_id=ticket_id,
         action=fsm.Action.CANCEL_APPROVAL,
@@ -280,7 +281,7 @@ def decide_approval(
         approval.status = outcome
         approval.decided_at = now
         session.flush()
-        ticket = fsm.apply(
+        ticket = apply_transition(
             session=session,
             ticket_id=approval.ticket_id,
             action=fsm.Action.APPROVAL_DECIDED,
@@ -406,7 +407,7 @@ def _end_round_if_decided(
     if outcome == "pending":
         return
     if outcome == "cancelled":
-        ticket = fsm.apply(
+        ticket = apply_transition(
             session=session,
             ticket_id=approval.ticket_id,
             action=fsm.Action.CANCEL_APPROVAL,
@@ -423,7 +424,7 @@ def _end_round_if_decided(
         approval.status = outcome
         approval.decided_at = now
         session.flush()
-        ticket = fsm.apply(
+        ticket = apply_transition(
             session=session,
             ticket_id=approval.ticket_id,
             action=fsm.Action.APPROVAL_DECIDED,

@@ -18,12 +18,13 @@ from typing import Any
 
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Ticket
+from ticket_service.statuses import CLOCKS_PAUSED, CLOCKS_STOPPED, Status
 
 HOUR = 3600.0
 #: States whose clocks no longer run.
-STOPPED_STATES = frozenset({"resolved", "closed", "rejected", "cancelled"})
+STOPPED_STATES = CLOCKS_STOPPED
 #: States that stop the clocks until the ticket leaves them (resume, reopen).
-PAUSING_STATES = frozenset({"postponed", "resolved"})
+PAUSING_STATES = CLOCKS_PAUSED
 CLOCKS = ("first_response", "resolution")
 
 
@@ -42,7 +43,7 @@ def due_dates(
 
 def running_clock(ticket: Ticket) -> str | None:
     """Which clock runs now: first_response, resolution, or None."""
-    if ticket.status in STOPPED_STATES or ticket.status == "postponed":
+    if ticket.status in STOPPED_STATES or ticket.status == Status.POSTPONED:
         return None
     return "first_response" if ticket.acknowledged_at is None else "resolution"
 
@@ -53,7 +54,7 @@ def sla_status_of(ticket: Ticket, *, policy: TicketPolicy, now: datetime) -> str
 
     The ticket's JSON and the stored copy the ?sla_status= filter reads both come from here.
     """
-    if ticket.status == "postponed":
+    if ticket.status == Status.POSTPONED:
         return "paused"
     if ticket.first_response_breached_at or ticket.resolution_breached_at:
         return "breached"
@@ -156,7 +157,7 @@ class SweepReport:
 def breach_kinds(ticket: Ticket, *, now: datetime) -> list[tuple[str, datetime]]:
     """The clocks of ``ticket`` that ran out and are not yet marked: [(kind, due_at)]."""
     kinds: list[tuple[str, datetime]] = []
-    if ticket.status in STOPPED_STATES or ticket.status == "postponed":
+    if ticket.status in STOPPED_STATES or ticket.status == Status.POSTPONED:
         return kinds
     if (
         ticket.acknowledged_at is None

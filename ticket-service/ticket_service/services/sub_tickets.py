@@ -18,19 +18,18 @@ from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import (
     Conflict,
     Forbidden,
-    IllegalTransition,
     Invalid,
     NotFound,
-    StaleVersion,
 )
 from ticket_service import fsm
 from ticket_service.models import SubTicket, Ticket
 from ticket_service.services.audit import append_audit, jsonable
 from ticket_service.services.events import record_event
 from ticket_service.services.visibility import get_visible_ticket, visible_condition
+from ticket_service.statuses import FINISHED_SUB_TICKET_STATUSES, Status
 
 #: Parent states in which work can be split.
-SPLITTABLE = frozenset({fsm.Status.ASSIGNED, fsm.Status.IN_PROGRESS, fsm.Status.WAITING_APPROVAL})
+SPLITTABLE = frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.WAITING_APPROVAL})
 EDITABLE_FIELDS = ("title", "description", "assignee_id")
 
 
@@ -99,7 +98,7 @@ def create_sub_ticket(
         description=data.get("description", ""),
         department_id=data["department_id"],
         assignee_id=assignee_id,
-        status="assigned" if assignee_id else "open",
+        **fsm.new_sub_ticket_state(assignee_id),
         version=1,
         created_by=actor.id,
         created_at=now,
@@ -173,36 +172,8 @@ def get_sub_ticket(
     return row[0], row[1]
 
 
-def _write(
-    session: DbSession,
-    sub_ticket: SubTicket,
-    changes: Mapping[str, Any],
-    version: int | None,
-    now: datetime,
-) -> dict[str, list[Any]]:
-    if version is not None and version != sub_ticket.version:
-        raise StaleVersion(
-            f"The sub-ticket changed meanwhile (now version {sub_ticket.version}).",
-            current_version=sub_ticket.version,
-        )
-    before = {k: getattr(sub_ticket, k) for k in changes}
-    result = session.execute(
-        sa.update(SubTicket)
-        .where(SubTicket.id == sub_ticket.id, SubTicket.version == sub_ticket.version)
-        .values(**changes, version=sub_ticket.version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(sub_ticket)
-    if getattr(result, "rowcount", 0) != 1:
-        raise StaleVersion(
-            f"The sub-ticket changed meanwhile (now version {sub_ticket.version}).",
-            current_version=sub_ticket.version,
-        )
-    return {
-        k: [jsonable(v), jsonable(getattr(sub_ticket, k))]
-        for k, v in before.items()
-        if v != getattr(sub_ticket, k)
-    }
+def _jsonable_diff(diff: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
+    return {name: [jsonable(value) for value in values] for name, values in diff.items()}
 
 
 def update_sub_ticket(
@@ -223,7 +194,7 @@ def update_sub_ticket(
     )
     if not _may_manage(actor, parent):
         raise Forbidden("Only a moderator, an admin or the ticket's assignee may edit sub-tickets.")
-    if sub_ticket.status in ("done", "cancelled"):
+    if sub_ticket.status in FINISHED_SUB_TICKET_STATUSES:
         raise Conflict(f"A {sub_ticket.status} sub-ticket cannot be edited.")
     changes = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     if "assignee_id" in changes:
@@ -232,9 +203,11 @@ def update_sub_ticket(
                 "A sub-ticket cannot be unassigned.", errors={"assignee_id": ["Required."]}
             )
         _require_verified_assignee(changes["assignee_id"], facts)
-        if sub_ticket.status == "open":
-            changes["status"] = "assigned"
-    diff = _write(session, sub_ticket, changes, version, now)
+    diff = _jsonable_diff(
+        fsm.edit_sub_ticket(
+            session=session, sub_ticket=sub_ticket, changes=changes, version=version, now=now
+        )
+    )
     if diff:
         append_audit(
             session=session,
@@ -265,26 +238,20 @@ def change_sub_ticket_status(
 ) -> SubTicket:
     """start, complete (the sub-ticket's assignee) or cancel (parent's moderator/admin/assignee)."""
     now = now or utcnow()
-    transition = fsm.SUB_TICKET_TRANSITIONS[fsm.SubTicketAction(action)]
     sub_ticket, parent = get_sub_ticket(
         session=session, actor=actor, sub_ticket_id=sub_ticket_id, lock=True
     )
-    if sub_ticket.status not in transition.sources:
-        allowed = [
-            str(t.action)
-            for t in fsm.SUB_TICKET_TRANSITIONS.values()
-            if sub_ticket.status in t.sources
-        ]
-        raise IllegalTransition(
-            f"Cannot {action} a sub-ticket that is {sub_ticket.status}.",
-            allowed_actions=allowed,
+    diff = _jsonable_diff(
+        fsm.apply_sub_ticket(
+            session=session,
+            sub_ticket=sub_ticket,
+            parent=parent,
+            action=action,
+            actor=actor,
+            version=version,
+            now=now,
         )
-    roles = _parent_roles(actor, parent)
-    if sub_ticket.assignee_id == actor.id:
-        roles.add("sub_assignee")
-    if not roles & transition.roles:
-        raise Forbidden(f"You may not {action} this sub-ticket.")
-    diff = _write(session, sub_ticket, {"status": str(transition.target)}, version, now)
+    )
     append_audit(
         session=session,
         ticket_id=parent.id,

@@ -23,10 +23,11 @@ from ticket_service.models import Ticket
 from ticket_service.services import sla
 from ticket_service.services.audit import append_audit
 from ticket_service.services.events import record_event
+from ticket_service.services.transitions import apply_transition
 from ticket_service.services.visibility import SYSTEM_ACTOR
+from ticket_service.statuses import ACTIVE, Status
 
 log = logging.getLogger(__name__)
-ACTIVE = ("new", "under_review", "assigned", "in_progress", "waiting_approval")
 
 
 def _ids(session: DbSession, statement: sa.Select[uuid.UUID]) -> list[uuid.UUID]:
@@ -44,7 +45,7 @@ def _automatic(
     now: datetime,
 ) -> bool:
     try:
-        fsm.apply(
+        apply_transition(
             session=session,
             ticket_id=ticket_id,
             action=action,
@@ -115,7 +116,7 @@ def sweep_tickets(
     alive = Ticket.deleted_at.is_(None)
 
     due_to_resume = sa.select(Ticket.id).where(
-        alive, Ticket.status == "postponed", Ticket.resume_at <= now
+        alive, Ticket.status == Status.POSTPONED, Ticket.resume_at <= now
     )
     for ticket_id in _ids(session, due_to_resume.limit(batch)):
         if _automatic(session, ticket_id, fsm.Action.RESUME, "resume_at reached", policy, now):
@@ -123,7 +124,7 @@ def sweep_tickets(
 
     cutoff = sla.auto_close_cutoff(policy=policy, now=now)
     due_to_close = sa.select(Ticket.id).where(
-        alive, Ticket.status == "resolved", Ticket.resolved_at <= cutoff
+        alive, Ticket.status == Status.RESOLVED, Ticket.resolved_at <= cutoff
     )
     for ticket_id in _ids(session, due_to_close.limit(batch)):
         if _automatic(session, ticket_id, fsm.Action.CLOSE, "closed automatically", policy, now):

@@ -13,18 +13,20 @@ from typing import Any
 import sqlalchemy as sa
 
 from hdms_common.auth import CurrentUser
-from hdms_common.db import DbSession, utcnow
-from hdms_common.errors import Conflict, Forbidden, Invalid, StaleVersion
+from hdms_common.db import DbSession, check_version, update_versioned, utcnow
+from hdms_common.errors import Conflict, Forbidden, Invalid
 from hdms_common.pagination import OrderKey, Page, SortKey, keyset_page
+from ticket_service import fsm
 from ticket_service.config import TicketPolicy
-from ticket_service.fsm import TERMINAL, Status, allowed_actions, roles_of
 from ticket_service.fsm import Role as TicketRole
+from ticket_service.fsm import allowed_actions, roles_of, stale_ticket
 from ticket_service.models import Ticket
 from ticket_service.models.tickets import PRIORITIES, SEARCH_DOCUMENT
 from ticket_service.services import sla
 from ticket_service.services.audit import append_audit
 from ticket_service.services.events import record_event
 from ticket_service.services.visibility import get_visible_ticket, visible_condition
+from ticket_service.statuses import TERMINAL, Status
 
 NUMBER_PREFIX = "HD-"
 EDITABLE_FIELDS = ("title", "description", "priority", "category")
@@ -137,7 +139,7 @@ def create_ticket(
         requestor_id=actor.id,
         priority=data["priority"],
         category=data.get("category", ""),
-        status=str(Status.NEW),
+        **fsm.new_ticket_state(),
         version=1,
         progress=0,
         first_response_due_at=first_due,
@@ -252,25 +254,9 @@ def _write(
     on top of the latest state and concurrent ones queue instead of failing; a version that was
     sent is compared with that latest state (412 when stale).
     """
-    if version is not None and version != ticket.version:
-        raise StaleVersion(
-            f"The ticket changed meanwhile (now version {ticket.version}); reload and retry.",
-            current_version=ticket.version,
-        )
+    check_version(ticket, version, stale=stale_ticket)
     before = {name: getattr(ticket, name) for name in changes}
-    result = session.execute(
-        sa.update(Ticket)
-        .where(Ticket.id == ticket.id, Ticket.version == ticket.version)
-        .values(**changes, version=ticket.version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        session.refresh(ticket)
-        raise StaleVersion(
-            f"The ticket changed meanwhile (now version {ticket.version}); reload and retry.",
-            current_version=ticket.version,
-        )
-    session.refresh(ticket)
+    update_versioned(session, ticket, changes, now=now, stale=stale_ticket)
     return {k: [v, getattr(ticket, k)] for k, v in before.items() if v != getattr(ticket, k)}
 
 

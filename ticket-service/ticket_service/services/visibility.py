@@ -14,24 +14,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hdms_common.auth import MODERATOR, CurrentUser, service_user_id
+from hdms_common.auth import MODERATOR, CurrentUser
 from hdms_common.db import DbSession
 from hdms_common.errors import NotFound
+from ticket_service.actors import SERVICE_NAME as SERVICE_NAME
+from ticket_service.actors import SYSTEM_ACTOR as SYSTEM_ACTOR
+from ticket_service.actors import is_system
 from ticket_service.models import Approval, SubTicket, Ticket
-
-SERVICE_NAME = "ticket-service"
-SYSTEM_ACTOR = CurrentUser(
-    id=service_user_id(SERVICE_NAME),
-    employee_code=f"svc-{SERVICE_NAME}",
-    name=SERVICE_NAME,
-    department_id=None,
-    roles=frozenset(),
-)
-
-
-def is_system(actor: CurrentUser) -> bool:
-    """Whether ``actor`` is this service acting on its own (sweeps, automatic transitions)."""
-    return actor.id == SYSTEM_ACTOR.id
 
 
 def visible_condition(actor: CurrentUser) -> sa.ColumnElement[bool]:
