@@ -239,8 +239,12 @@ def request_for(key: str, cells: Cells, role: str, column: str, status: int) -> 
         body = {"name": "Renamed"} if key.startswith("PATCH") else None
         return {"params": {"employee_id": target}, "json_body": body}
     if key.endswith("/api/hdms/grant-access"):
+        # A grant taken away revokes the employee's tokens at once: the target is someone the
+        # other rows do not act as.
         target = (
-            MISSING if missing else str(world["other_assignee" if other else "second_assignee"].id)
+            MISSING
+            if missing
+            else str(world._user(cells.department(other), requestor=[cells.department(other)]).id)
         )
         return {
             "json_body": {
