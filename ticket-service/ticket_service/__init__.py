@@ -57,6 +57,6 @@ def seed_embedded_demo(app: Flask) -> None:
 
     The embedded runner seeds before its server listens, so this waits in the background.
     """
-    from ticket_service.background import seed_when_auth_answers
+    from ticket_service.demo import seed_when_auth_answers
 
     seed_when_auth_answers(app)

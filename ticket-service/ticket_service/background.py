@@ -14,7 +14,6 @@ import redis
 from flask import Flask
 
 from hdms_common.app import settings_of
-from hdms_common.errors import DomainError
 from hdms_common.events import EventPublisher, RedisStreamPublisher, embedded_bus
 from ticket_service.extensions import db
 from ticket_service.services.events import relay_outbox
@@ -68,31 +67,5 @@ def start_background_loop(app: Flask) -> threading.Thread:
             time.sleep(RELAY_INTERVAL_SECONDS)
 
     thread = threading.Thread(target=loop, name="ticket-background", daemon=True)
-    thread.start()
-    return thread
-
-
-def seed_when_auth_answers(
-    app: Flask, *, attempts: int = 120, pause: float = 0.5
-) -> threading.Thread:
-    """Seed the demo tickets in the background as soon as auth-service can be reached."""
-    from ticket_service.cli import seed_demo_tickets
-
-    def seed() -> None:
-        for _ in range(attempts):
-            with app.app_context():
-                try:
-                    created = seed_demo_tickets(app, per_department=3, show_progress=False)
-                    if created:
-                        log.info("seeded %s demo tickets", created)
-                    return
-                except DomainError:  # auth-service not listening yet
-                    db.session.rollback()
-                finally:
-                    db.session.remove()
-            time.sleep(pause)
-        log.warning("demo tickets not seeded: auth-service did not answer")
-
-    thread = threading.Thread(target=seed, name="ticket-demo-seed", daemon=True)
     thread.start()
     return thread

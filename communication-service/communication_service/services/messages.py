@@ -13,7 +13,7 @@ from communication_service.models import ChatMessage
 from communication_service.services.tickets import give_back_seq, next_seq
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, utcnow
-from hdms_common.errors import Conflict, Invalid
+from hdms_common.errors import BadRequest, Conflict, Invalid
 from hdms_common.pagination import MAX_LIMIT
 
 
@@ -177,7 +177,7 @@ def list_messages(
     bound: int | None = None
     if cursor is not None:
         if not cursor.isdigit() or len(cursor) > 18:
-            raise Invalid(
+            raise BadRequest(
                 "The cursor is not valid.", errors={"query.cursor": ["Not a valid cursor."]}
             )
         bound = int(cursor)

@@ -24,7 +24,7 @@ from ticket_service.schemas.work import (
     ApprovalSchema,
     DecisionCreateSchema,
 )
-from ticket_service.services import approvals, tickets
+from ticket_service.services import actions, approvals
 
 blp = Blueprint("approvals", __name__, url_prefix="/api", description="Approvals")
 
@@ -46,17 +46,14 @@ class TicketApprovals(MethodView):
     @blp.response(201, ApprovalSchema)
     def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
         """Request an approval round (the ticket waits for it; Idempotency-Key supported)."""
-        version = common.required_version(data)
-        tickets.get_ticket(session=db.session, actor=current_user(), ticket_id=ticket_id)
-        facts = common.approver_facts(data["approver_ids"])
-        approval = approvals.request_approval(
+        approval = actions.request_approval(
             session=db.session,
+            directory=common.directory(),
             actor=current_user(),
             ticket_id=ticket_id,
-            data=data,
+            payload=data,
             policy=common.policy(),
-            version=version,
-            facts=facts,
+            version=common.required_version(data),
             request_id=common.request_id(),
         )
         db.session.commit()

@@ -9,13 +9,14 @@ from flask import current_app, request
 
 from hdms_common.api import parse_version_header
 from hdms_common.app import settings_of
-from hdms_common.auth import ASSIGNEE, current_user, service_token
+from hdms_common.auth import current_user, service_token
 from hdms_common.clients import AuthClient, FileClient
 from hdms_common.errors import Invalid
 from hdms_common.logging import current_request_id
 from ticket_service.config import TicketPolicy
 from ticket_service.extensions import db
 from ticket_service.models import Ticket
+from ticket_service.services.directory import Directory
 from ticket_service.services.tickets import ticket_view
 from ticket_service.services.visibility import SERVICE_NAME, ensure_visible
 
@@ -106,25 +107,15 @@ def end_read_transaction() -> None:
     db.session.rollback()
 
 
+def directory() -> Directory:
+    """auth-service's directory, asked with ticket-service's own token."""
+    return Directory(auth_client(), token=directory_token())
+
+
 def assignee_facts(department_id: uuid.UUID, assignee_id: uuid.UUID) -> dict[str, Any]:
     """{"assignee_verified": id} when auth-service says the user is an active assignee there."""
     end_read_transaction()
-    holds = auth_client().employee_holds_role(
-        assignee_id, ASSIGNEE, department_id, token=directory_token()
-    )
-    return {"assignee_verified": assignee_id} if holds else {}
-
-
-def approver_facts(approver_ids: list[uuid.UUID]) -> dict[str, Any]:
-    """{"approvers_verified": [...]}: the approvers auth-service knows as active HDMS users."""
-    end_read_transaction()
-    token = directory_token()
-    verified = []
-    for approver_id in approver_ids:
-        employee = auth_client().get_employee(approver_id, token=token)
-        if employee and employee.get("is_active") and employee.get("grants"):
-            verified.append(approver_id)
-    return {"approvers_verified": verified}
+    return directory().assignee_facts(department_id, assignee_id)
 
 
 def validate_department(department_id: uuid.UUID, field: str = "department_id") -> None:

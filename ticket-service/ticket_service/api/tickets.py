@@ -31,7 +31,7 @@ from ticket_service.schemas.tickets import (
     TicketSchema,
     TicketUpdateSchema,
 )
-from ticket_service.services import approvals, audit, tickets
+from ticket_service.services import actions, audit, tickets
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/tickets", description="Tickets")
 
@@ -129,56 +129,17 @@ class TicketById(MethodView):
         db.session.commit()
 
 
-def perform_transition(
-    ticket_id: uuid.UUID, action: str, data: dict[str, Any], *, loaded: bool = False
-) -> Any:
-    """Check the payload of ``action``, gather outside facts, then apply it."""
-    transition = fsm.transition_for(action)
-    payload = data if loaded else transition.payload().load(data)
-    version = common.required_version(payload)
-    user = current_user()
-    facts: dict[str, Any] = {}
-    if transition.action in (fsm.Action.ASSIGN, fsm.Action.REASSIGN):
-        ticket = tickets.get_ticket(session=db.session, actor=user, ticket_id=ticket_id)
-        facts = common.assignee_facts(ticket.department_id, payload["assignee_id"])
-    if transition.action == fsm.Action.REQUEST_APPROVAL:
-        tickets.get_ticket(session=db.session, actor=user, ticket_id=ticket_id)
-        facts = common.approver_facts(payload["approver_ids"])
-        approval = approvals.request_approval(
-            session=db.session,
-            actor=user,
-            ticket_id=ticket_id,
-            data=payload,
-            policy=common.policy(),
-            version=version,
-            facts=facts,
-            request_id=common.request_id(),
-        )
-        db.session.commit()
-        return common.present(
-            tickets.get_ticket(session=db.session, actor=user, ticket_id=approval.ticket_id)
-        )
-    if transition.action == fsm.Action.CANCEL_APPROVAL:
-        ticket = approvals.cancel_approval_round(
-            session=db.session,
-            actor=user,
-            ticket_id=ticket_id,
-            data=payload,
-            policy=common.policy(),
-            version=version,
-            request_id=common.request_id(),
-        )
-        db.session.commit()
-        return common.present(ticket)
-    ticket = fsm.apply(
+def perform_transition(ticket_id: uuid.UUID, action: str, payload: dict[str, Any]) -> Any:
+    """Apply ``action`` with its checked payload and answer with the ticket after it."""
+    ticket = actions.perform_action(
         session=db.session,
+        directory=common.directory(),
+        actor=current_user(),
         ticket_id=ticket_id,
-        action=transition.action,
-        actor=user,
+        action=action,
         payload=payload,
         policy=common.policy(),
-        version=version,
-        facts=facts,
+        version=common.required_version(payload),
         request_id=common.request_id(),
     )
     db.session.commit()
@@ -193,7 +154,8 @@ class TicketStatus(MethodView):
     def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
         """Apply any life-cycle action: {action, version, ...its payload} (see /fsm)."""
         action = data.pop("action")
-        return perform_transition(ticket_id, action, data)
+        payload = fsm.transition_for(action).payload().load(data)
+        return perform_transition(ticket_id, action, payload)
 
 
 def _action_view(action: fsm.Action, schema: type[ma.Schema], summary: str) -> type[MethodView]:
@@ -202,7 +164,7 @@ def _action_view(action: fsm.Action, schema: type[ma.Schema], summary: str) -> t
         @blp.arguments(schema)
         @blp.response(200, TicketSchema)
         def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
-            return perform_transition(ticket_id, str(action), data, loaded=True)
+            return perform_transition(ticket_id, str(action), data)
 
     ActionView.post.__doc__ = summary
     ActionView.__name__ = f"Ticket{action.title().replace('_', '')}"
