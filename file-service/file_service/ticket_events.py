@@ -21,6 +21,7 @@ from file_service.services.links import link_attachment
 from hdms_common.app import settings_of
 from hdms_common.auth import service_token
 from hdms_common.clients import ServiceClient
+from hdms_common.event_types import EventType
 from hdms_common.events import Event, EventConsumer
 
 log = logging.getLogger(__name__)
@@ -40,14 +41,14 @@ def _ticket_attachment_keys(app: Flask, ticket_id: uuid.UUID) -> list[str]:
 
 def handle_ticket_event(app: Flask, event: Event) -> None:
     """Record the links an event announces; raises (so it is redelivered) on failure."""
-    if event.type not in ("ticket.attachment_added", "ticket.created"):
+    if event.type not in (EventType.TICKET_ATTACHMENT_ADDED, EventType.TICKET_CREATED):
         return
     try:
         ticket_id = uuid.UUID(str(event.payload["ticket_id"]))
     except (KeyError, ValueError):
         log.error("ticket event %s without a valid ticket_id", event.id)
         return
-    if event.type == "ticket.attachment_added":
+    if event.type == EventType.TICKET_ATTACHMENT_ADDED:
         keys = [str(event.payload.get("file_key") or "")]
     else:
         keys = _ticket_attachment_keys(app, ticket_id)
