@@ -20,7 +20,7 @@ from file_service.extensions import db
 from file_service.services.links import link_attachment
 from hdms_common.app import settings_of
 from hdms_common.auth import service_token
-from hdms_common.clients import ServiceClient
+from hdms_common.clients import TicketClient
 from hdms_common.event_types import EventType
 from hdms_common.events import Event, EventConsumer
 
@@ -32,9 +32,9 @@ SERVICE = "file-service"
 
 def _ticket_attachment_keys(app: Flask, ticket_id: uuid.UUID) -> list[str]:
     settings = settings_of(app)
-    client = ServiceClient(settings.ticket_service_url, service="ticket-service")
+    client = TicketClient(settings.ticket_service_url)
     token = service_token(SERVICE, settings.jwt_secret_key)
-    ticket = client.get_json(f"/api/tickets/{ticket_id}", token=token)
+    ticket = client.get_ticket(ticket_id, token=token)
     attachments: list[Any] = (ticket or {}).get("attachments") or []
     return [str(a["file_key"]) for a in attachments if isinstance(a, dict) and a.get("file_key")]
 
