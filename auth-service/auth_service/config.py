@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hdms_common.config import Settings, load_settings
+from hdms_common.config import Settings, environment, load_settings, read_int
 
 SERVICE_NAME = "auth"
 
@@ -26,15 +26,15 @@ class LoginThrottle:
     window_seconds: int = 900
 
 
-def load_auth_settings(environ: dict[str, str] | None = None) -> Settings:
+def load_auth_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return load_settings(SERVICE_NAME, environ=environ)
 
 
-def load_login_throttle(environ: dict[str, str] | None = None) -> LoginThrottle:
-    env = os.environ if environ is None else environ
+def load_login_throttle(environ: Mapping[str, str] | None = None) -> LoginThrottle:
+    env = environment(environ)
     return LoginThrottle(
-        failures_per_pair=int(env.get("AUTH_LOGIN_FAILURES_PER_PAIR", "5")),
-        failures_per_employee=int(env.get("AUTH_LOGIN_FAILURES_PER_EMPLOYEE", "50")),
-        attempts_per_address=int(env.get("AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", "30")),
-        window_seconds=int(env.get("AUTH_LOGIN_WINDOW_SECONDS", "900")),
+        failures_per_pair=read_int(env, "AUTH_LOGIN_FAILURES_PER_PAIR", 5),
+        failures_per_employee=read_int(env, "AUTH_LOGIN_FAILURES_PER_EMPLOYEE", 50),
+        attempts_per_address=read_int(env, "AUTH_LOGIN_ATTEMPTS_PER_ADDRESS", 30),
+        window_seconds=read_int(env, "AUTH_LOGIN_WINDOW_SECONDS", 900),
     )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gc
-import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hdms_common.config import ConfigurationError, Settings, load_settings
+from hdms_common.config import ConfigurationError, Settings, environment, load_settings
 
 SERVICE_NAME = "communication"
 
@@ -41,11 +41,11 @@ class RealtimeLimits:
     idle_wakeup: float = 5.0
 
 
-def load_communication_settings(environ: dict[str, str] | None = None) -> Settings:
+def load_communication_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return load_settings(SERVICE_NAME, via_pgbouncer=True, environ=environ)
 
 
-def _number(env: dict[str, str] | os._Environ[str], name: str, default: float) -> float:
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
@@ -58,8 +58,8 @@ def _number(env: dict[str, str] | os._Environ[str], name: str, default: float) -
     return value
 
 
-def load_realtime_limits(environ: dict[str, str] | None = None) -> RealtimeLimits:
-    env = os.environ if environ is None else environ
+def load_realtime_limits(environ: Mapping[str, str] | None = None) -> RealtimeLimits:
+    env = environment(environ)
     d = RealtimeLimits()
     p = "COMMUNICATION_WS_"
     return RealtimeLimits(
@@ -81,7 +81,7 @@ def load_realtime_limits(environ: dict[str, str] | None = None) -> RealtimeLimit
 WORKER_GC_THRESHOLDS = (50_000, 50, 100)
 
 
-def tune_garbage_collector(environ: dict[str, str] | None = None) -> bool:
+def tune_garbage_collector(environ: Mapping[str, str] | None = None) -> bool:
     """Collect less often in a gunicorn gevent worker; returns whether the thresholds changed.
 
     A worker with 1,000 open sockets holds a great many long-lived objects, and CPython's
@@ -91,7 +91,7 @@ def tune_garbage_collector(environ: dict[str, str] | None = None) -> bool:
     collected. COMMUNICATION_GC_TUNING=on|off overrides the default (on only in gunicorn's
     gevent workers, so test runs and the embedded process keep CPython's defaults).
     """
-    env = os.environ if environ is None else environ
+    env = environment(environ)
     mode = env.get("COMMUNICATION_GC_TUNING", "auto")
     in_gevent_worker = "gunicorn.workers.ggevent" in sys.modules
     if mode == "off" or (mode != "on" and not in_gevent_worker):

@@ -18,10 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from communication_service import create_app
-from communication_service.access import TicketClient
 from communication_service.consumers.ticket_events import build_consumer
 from communication_service.extensions import db
 from hdms_common.app import settings_of
+from hdms_common.clients import TicketClient
 from hdms_common.db import utcnow
 from hdms_common.events import Event, RedisStreamPublisher
 from hdms_common.testing.live import LiveServer

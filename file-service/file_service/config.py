@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hdms_common.config import ConfigurationError, Settings, load_settings
+from hdms_common.config import Settings, environment, load_settings, read_int
 
 SERVICE_NAME = "file"
-
-
-def _int(env: dict[str, str] | os._Environ[str], name: str, default: int) -> int:
-    raw = env.get(name, str(default))
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
 
 
 @dataclass(frozen=True)
@@ -42,24 +34,28 @@ class FileLimits:
     accel_redirect_prefix: str = ""
 
 
-def load_file_settings(environ: dict[str, str] | None = None) -> Settings:
+def load_file_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return load_settings(SERVICE_NAME, environ=environ)
 
 
-def load_file_limits(environ: dict[str, str] | None = None) -> FileLimits:
-    env = os.environ if environ is None else environ
+def load_file_limits(environ: Mapping[str, str] | None = None) -> FileLimits:
+    env = environment(environ)
     defaults = FileLimits()
     return FileLimits(
-        max_image_pixels=_int(env, "FILE_MAX_IMAGE_PIXELS", defaults.max_image_pixels),
-        max_zip_uncompressed=_int(env, "FILE_MAX_ZIP_UNCOMPRESSED", defaults.max_zip_uncompressed),
-        max_zip_ratio=_int(env, "FILE_MAX_ZIP_RATIO", defaults.max_zip_ratio),
-        max_zip_entries=_int(env, "FILE_MAX_ZIP_ENTRIES", defaults.max_zip_entries),
-        max_video_seconds=_int(env, "FILE_MAX_VIDEO_SECONDS", defaults.max_video_seconds),
-        max_video_pixels=_int(env, "FILE_MAX_VIDEO_PIXELS", defaults.max_video_pixels),
-        scan_timeout_seconds=_int(env, "FILE_SCAN_TIMEOUT_SECONDS", defaults.scan_timeout_seconds),
-        scan_max_attempts=_int(env, "FILE_SCAN_MAX_ATTEMPTS", defaults.scan_max_attempts),
-        stale_after_seconds=_int(env, "FILE_STALE_AFTER_SECONDS", defaults.stale_after_seconds),
-        max_processing_attempts=_int(
+        max_image_pixels=read_int(env, "FILE_MAX_IMAGE_PIXELS", defaults.max_image_pixels),
+        max_zip_uncompressed=read_int(
+            env, "FILE_MAX_ZIP_UNCOMPRESSED", defaults.max_zip_uncompressed
+        ),
+        max_zip_ratio=read_int(env, "FILE_MAX_ZIP_RATIO", defaults.max_zip_ratio),
+        max_zip_entries=read_int(env, "FILE_MAX_ZIP_ENTRIES", defaults.max_zip_entries),
+        max_video_seconds=read_int(env, "FILE_MAX_VIDEO_SECONDS", defaults.max_video_seconds),
+        max_video_pixels=read_int(env, "FILE_MAX_VIDEO_PIXELS", defaults.max_video_pixels),
+        scan_timeout_seconds=read_int(
+            env, "FILE_SCAN_TIMEOUT_SECONDS", defaults.scan_timeout_seconds
+        ),
+        scan_max_attempts=read_int(env, "FILE_SCAN_MAX_ATTEMPTS", defaults.scan_max_attempts),
+        stale_after_seconds=read_int(env, "FILE_STALE_AFTER_SECONDS", defaults.stale_after_seconds),
+        max_processing_attempts=read_int(
             env, "FILE_MAX_PROCESSING_ATTEMPTS", defaults.max_processing_attempts
         ),
         accel_redirect_prefix=env.get("FILE_ACCEL_REDIRECT_PREFIX", ""),

@@ -12,17 +12,16 @@ as for the web app) and, for the periodic sweep, ``celery -A file_service.tasks 
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import threading
 import uuid
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 from flask import Flask
 
+from file_service.config import load_file_settings
 from file_service.extensions import db
 from file_service.pipeline import process_file
 from file_service.scanning import ScannerUnavailable
@@ -34,27 +33,17 @@ SOFT_TIME_LIMIT = 15 * 60
 TIME_LIMIT = SOFT_TIME_LIMIT + 60
 VISIBILITY_TIMEOUT = TIME_LIMIT * 2
 SWEEP_INTERVAL_SECONDS = 300
-CELERY_REDIS_DB = 2
-
-
-def broker_url(redis_url: str) -> str:
-    """REDIS_URL with its database set to 2, the Celery broker's (docs/architecture.md)."""
-    if not redis_url:
-        return ""
-    parts = urlsplit(redis_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{CELERY_REDIS_DB}", parts.query, ""))
-
-
 QUEUE = "file_service"
 
 celery = Celery("file_service")
+# Read when Celery first needs its configuration (a worker or beat starting), not at import.
+celery.add_defaults(lambda: {"broker_url": load_file_settings().broker_url})
 celery.conf.update(
     # The nameless default exchange routes by queue name alone: no binding keys in Redis that
     # a FLUSHDB (tests) or an evicting Redis could lose, silently dropping messages.
     task_default_queue=QUEUE,
     task_default_exchange="",
     task_default_routing_key=QUEUE,
-    broker_url=broker_url(os.environ.get("REDIS_URL", "")) or "memory://",
     task_acks_late=True,
     task_reject_on_worker_lost=True,
     task_soft_time_limit=SOFT_TIME_LIMIT,
@@ -93,9 +82,9 @@ def bind_app(app: Flask) -> None:
     """Make ``app`` the one tasks of this process run in, and point Celery at its Redis."""
     global _worker_app
     _worker_app = app
-    url = broker_url(app.config["HDMS_SETTINGS"].redis_url)
-    if url:
-        celery.conf.broker_url = url
+    settings = app.config["HDMS_SETTINGS"]
+    if settings.redis_url:
+        celery.conf.broker_url = settings.broker_url
 
 
 def _retry_countdown(retries: int) -> int:

@@ -20,7 +20,8 @@ from file_service.extensions import db
 from file_service.services.links import link_attachment
 from hdms_common.app import settings_of
 from hdms_common.auth import service_token
-from hdms_common.clients import ServiceClient
+from hdms_common.clients import TicketClient
+from hdms_common.event_types import EventType
 from hdms_common.events import Event, EventConsumer
 
 log = logging.getLogger(__name__)
@@ -31,23 +32,23 @@ SERVICE = "file-service"
 
 def _ticket_attachment_keys(app: Flask, ticket_id: uuid.UUID) -> list[str]:
     settings = settings_of(app)
-    client = ServiceClient(settings.ticket_service_url, service="ticket-service")
+    client = TicketClient(settings.ticket_service_url)
     token = service_token(SERVICE, settings.jwt_secret_key)
-    ticket = client.get_json(f"/api/tickets/{ticket_id}", token=token)
+    ticket = client.get_ticket(ticket_id, token=token)
     attachments: list[Any] = (ticket or {}).get("attachments") or []
     return [str(a["file_key"]) for a in attachments if isinstance(a, dict) and a.get("file_key")]
 
 
 def handle_ticket_event(app: Flask, event: Event) -> None:
     """Record the links an event announces; raises (so it is redelivered) on failure."""
-    if event.type not in ("ticket.attachment_added", "ticket.created"):
+    if event.type not in (EventType.TICKET_ATTACHMENT_ADDED, EventType.TICKET_CREATED):
         return
     try:
         ticket_id = uuid.UUID(str(event.payload["ticket_id"]))
     except (KeyError, ValueError):
         log.error("ticket event %s without a valid ticket_id", event.id)
         return
-    if event.type == "ticket.attachment_added":
+    if event.type == EventType.TICKET_ATTACHMENT_ADDED:
         keys = [str(event.payload.get("file_key") or "")]
     else:
         keys = _ticket_attachment_keys(app, ticket_id)

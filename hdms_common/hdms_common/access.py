@@ -30,9 +30,9 @@ from typing import Any
 
 import redis
 
+from hdms_common.event_types import AccessChangedPayload, EventType
 from hdms_common.events import (
     ACCESS_EVENTS_STREAM,
-    EMPLOYEE_ACCESS_CHANGED,
     STREAM_MAX_LENGTH,
     Event,
     embedded_bus,
@@ -106,7 +106,7 @@ class AccessStamps:
 
     def apply(self, event: Event) -> None:
         """Record the stamp an ``employee.access_changed`` event carries (others are ignored)."""
-        if event.type != EMPLOYEE_ACCESS_CHANGED:
+        if event.type != EventType.EMPLOYEE_ACCESS_CHANGED:
             return
         change = AccessChange.from_payload(event.payload)
         if change is None:
@@ -137,16 +137,13 @@ class AccessChange:
         return self.active and bool(self.hdms_roles)
 
     def to_event(self, *, request_id: str | None = None) -> Event:
-        return Event(
-            type=EMPLOYEE_ACCESS_CHANGED,
-            payload={
-                "employee_id": str(self.employee_id),
-                "active": self.active,
-                "hdms_roles": list(self.hdms_roles),
-                "tokens_valid_after": self.tokens_valid_after.isoformat(timespec="milliseconds"),
-            },
-            request_id=request_id,
+        payload = AccessChangedPayload(
+            employee_id=str(self.employee_id),
+            active=self.active,
+            hdms_roles=list(self.hdms_roles),
+            tokens_valid_after=self.tokens_valid_after.isoformat(timespec="milliseconds"),
         )
+        return Event(type=EventType.EMPLOYEE_ACCESS_CHANGED, payload=payload, request_id=request_id)
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> AccessChange | None:

@@ -8,11 +8,17 @@ retry only idempotent methods a bounded number of times. A callee that cannot be
 
 from __future__ import annotations
 
+import enum
+import hashlib
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+import redis
 import requests
 from flask import has_request_context, request
 from requests.adapters import HTTPAdapter
@@ -20,6 +26,7 @@ from urllib3.util.retry import Retry
 
 from hdms_common.errors import DependencyUnavailable, Invalid
 from hdms_common.logging import REQUEST_ID_HEADER, current_request_id
+from hdms_common.realtime import pubsub_url, ticket_version_key
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +112,39 @@ class ServiceClient:
         body = response.json()
         return body if isinstance(body, dict) else None
 
+    def list_all(
+        self,
+        path: str,
+        *,
+        token: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        page_size: int = 100,
+        max_pages: int | None = None,
+    ) -> list[dict[str, Any]] | None:
+        """Every item of a paged list (``{items, next_cursor}``), following ``next_cursor``.
+
+        None when the callee refuses a page (any answer but 200), so the caller decides what
+        not knowing means. ``max_pages`` bounds the pages read (None: until the last one).
+        """
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        pages = 0
+        while max_pages is None or pages < max_pages:
+            query: dict[str, Any] = {**(params or {}), "limit": page_size}
+            if cursor:
+                query["cursor"] = cursor
+            response = self.request("GET", path, token=token, params=query)
+            pages += 1
+            if response.status_code != 200:
+                log.warning("%s refused %s (%s)", self.service, path, response.status_code)
+                return None
+            body = response.json()
+            items.extend(item for item in body.get("items", []) if isinstance(item, dict))
+            cursor = body.get("next_cursor")
+            if not cursor:
+                break
+        return items
+
 
 class AuthClient(ServiceClient):
     """auth-service: employees, departments and their HDMS grants."""
@@ -171,3 +211,110 @@ class FileClient(ServiceClient):
                 errors={field: [f"File {file_key} is {details.get('status')}."]},
             )
         return details
+
+
+#: How long a verdict of ticket-service is kept at most (while the ticket's counter holds), and
+#: how many verdicts a process keeps.
+KEEP_SECONDS = 60.0
+MAX_KEPT = 10_000
+MISSING = object()
+
+
+class Sight(enum.Enum):
+    """What ticket-service answered about one ticket for one caller."""
+
+    VISIBLE = "visible"
+    HIDDEN = "hidden"  # unknown, deleted or not theirs: ticket-service's 404
+    REFUSED = "refused"  # the caller's token no longer passes (expired, revoked)
+
+
+@dataclass(frozen=True)
+class TicketSight:
+    sight: Sight
+    ticket: dict[str, Any] | None = None
+
+
+class TicketClient(ServiceClient):
+    """ticket-service: one ticket as the caller (or a service token) sees it.
+
+    With Redis (``versions_redis_url``), a verdict is kept for a while together with the
+    ticket's change counter as it was read before asking (hdms_common.realtime). ticket-service
+    moves the counter when it commits a change, before it answers the request that made it, so
+    a kept verdict is used only while nothing changed the ticket since it was given: correct at
+    once, and one Redis read instead of an HTTP round trip per post. Without Redis, or when it
+    cannot be read, ticket-service is asked every time.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        versions_redis_url: str = "",
+        keep_seconds: float = KEEP_SECONDS,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(base_url, service="ticket-service", **kwargs)
+        self.keep_seconds = keep_seconds
+        self._versions = (
+            redis.Redis.from_url(
+                pubsub_url(versions_redis_url), socket_timeout=1, socket_connect_timeout=1
+            )
+            if versions_redis_url
+            else None
+        )
+        self._kept: dict[tuple[uuid.UUID, bytes], tuple[bytes | None, float, TicketSight]] = {}
+        self._lock = threading.Lock()
+
+    def sight(self, ticket_id: uuid.UUID, *, token: str | None) -> TicketSight:
+        """Whether the caller sees the ticket; DependencyUnavailable when ticket-service cannot
+        say (down, overloaded, or an answer that is none of 200, 401, 404)."""
+        key = (ticket_id, hashlib.sha256((token or "").encode()).digest())
+        version = self._version(ticket_id)
+        if version is not MISSING:
+            with self._lock:
+                kept = self._kept.get(key)
+            if kept is not None and kept[0] == version and kept[1] > time.monotonic():
+                return kept[2]
+        seen = self._ask(ticket_id, token=token)
+        if version is not MISSING and seen.sight is not Sight.REFUSED:
+            kept_sight = TicketSight(seen.sight)  # the ticket's fields are needed once only
+            with self._lock:
+                if len(self._kept) >= MAX_KEPT:
+                    self._kept.clear()
+                self._kept[key] = (version, time.monotonic() + self.keep_seconds, kept_sight)
+        return seen
+
+    def _version(self, ticket_id: uuid.UUID) -> Any:
+        if self._versions is None:
+            return MISSING
+        try:
+            return self._versions.get(ticket_version_key(ticket_id))
+        except redis.RedisError:
+            return MISSING
+
+    def get_ticket_response(
+        self, ticket_id: uuid.UUID, *, token: str | None = None
+    ) -> requests.Response:
+        """GET /api/tickets/{ticket_id} as it came (the caller's own token by default)."""
+        return self.request("GET", f"/api/tickets/{ticket_id}", token=token)
+
+    def get_ticket(
+        self, ticket_id: uuid.UUID, *, token: str | None = None
+    ) -> dict[str, Any] | None:
+        """The ticket as ``token`` sees it; None when unknown or not visible to them."""
+        return self.get_json(f"/api/tickets/{ticket_id}", token=token)
+
+    def _ask(self, ticket_id: uuid.UUID, *, token: str | None) -> TicketSight:
+        response = self.get_ticket_response(ticket_id, token=token)
+        if response.status_code == 404:
+            return TicketSight(Sight.HIDDEN)
+        if response.status_code == 401:
+            return TicketSight(Sight.REFUSED)
+        if response.status_code != 200:
+            raise DependencyUnavailable(
+                f"The ticket-service refused the request ({response.status_code})."
+            )
+        body = response.json()
+        if not isinstance(body, dict) or str(body.get("id", ticket_id)) != str(ticket_id):
+            return TicketSight(Sight.HIDDEN)
+        return TicketSight(Sight.VISIBLE, body)

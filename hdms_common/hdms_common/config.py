@@ -7,9 +7,11 @@ from it so that nothing reads ``os.environ`` anywhere else.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 EMBEDDED = "embedded"
 STACK = "stack"
@@ -25,15 +27,40 @@ class ConfigurationError(RuntimeError):
     """Raised at start-up when the environment describes an unsafe or impossible setup."""
 
 
-def _project_var_dir(env: dict[str, str]) -> Path:
-    return Path(env.get("HDMS_VAR_DIR", "var")).resolve()
+#: The Redis database of the Celery broker (docs/architecture.md).
+CELERY_BROKER_DB = 2
 
 
-def _int(value: str, name: str) -> int:
+def environment(environ: Mapping[str, str] | None = None) -> Mapping[str, str]:
+    """The variables settings are read from: ``environ`` when given (tests, the embedded runner),
+    else the process environment. The one place that reads ``os.environ``."""
+    return os.environ if environ is None else environ
+
+
+def read_int(env: Mapping[str, str], name: str, default: int) -> int:
+    """The integer setting ``name``, ``default`` when unset; a clear error when not a number."""
+    raw = env.get(name, str(default))
     try:
-        return int(value)
+        return int(raw)
     except ValueError as exc:
-        raise ConfigurationError(f"{name} must be an integer, got {value!r}") from exc
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def redis_database_url(redis_url: str, database: int) -> str:
+    """REDIS_URL with its database number replaced by ``database`` ("" when REDIS_URL is)."""
+    if not redis_url:
+        return ""
+    parts = urlsplit(redis_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{database}", parts.query, parts.fragment))
+
+
+def broker_url(redis_url: str) -> str:
+    """The Celery broker for REDIS_URL: its database 2 ("" without Redis)."""
+    return redis_database_url(redis_url, CELERY_BROKER_DB)
+
+
+def _project_var_dir(env: Mapping[str, str]) -> Path:
+    return Path(env.get("HDMS_VAR_DIR", "var")).resolve()
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,11 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.hdms_env == PRODUCTION
+
+    @property
+    def broker_url(self) -> str:
+        """The Celery broker: Redis database 2, or an in-memory one without Redis."""
+        return broker_url(self.redis_url) or "memory://"
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with some fields replaced (tests and the embedded runner use it)."""
@@ -114,7 +146,7 @@ def load_settings(
     service_name: str,
     *,
     via_pgbouncer: bool = False,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> Settings:
     """Read :class:`Settings` for ``service_name`` from the environment.
@@ -122,7 +154,7 @@ def load_settings(
     ``via_pgbouncer`` marks the services that docs/architecture.md puts behind PgBouncer
     (ticket- and communication-service): they prefer PGBOUNCER_URL when it is set.
     """
-    env = dict(os.environ if environ is None else environ)
+    env = dict(environment(environ))
     hdms_env = env.get("HDMS_ENV", EMBEDDED)
     prefix = service_name.upper().replace("-", "_")
     database_url = (
@@ -148,13 +180,13 @@ def load_settings(
             "COMMUNICATION_SERVICE_URL", Settings.communication_service_url
         ),
         jwt_secret_key=env.get("JWT_SECRET_KEY", DEFAULT_JWT_SECRET),
-        access_token_minutes=_int(env.get("ACCESS_TOKEN_MINUTES", "15"), "ACCESS_TOKEN_MINUTES"),
-        refresh_token_days=_int(env.get("REFRESH_TOKEN_DAYS", "7"), "REFRESH_TOKEN_DAYS"),
+        access_token_minutes=read_int(env, "ACCESS_TOKEN_MINUTES", 15),
+        refresh_token_days=read_int(env, "REFRESH_TOKEN_DAYS", 7),
         file_storage_dir=storage,
-        file_max_bytes=_int(env.get("FILE_MAX_BYTES", str(1024**3)), "FILE_MAX_BYTES"),
+        file_max_bytes=read_int(env, "FILE_MAX_BYTES", 1024**3),
         clamd_address=env.get("CLAMD_ADDRESS", ""),
         cors_origins=tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()),
-        trusted_proxies=_int(env.get("TRUSTED_PROXIES", "0"), "TRUSTED_PROXIES"),
+        trusted_proxies=read_int(env, "TRUSTED_PROXIES", 0),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         log_json=env.get("LOG_FORMAT", "json") == "json",
         extra={k: v for k, v in env.items() if k.startswith(prefix + "_")},
@@ -162,3 +194,22 @@ def load_settings(
     if overrides:
         settings = settings.with_overrides(**overrides)
     return settings.validate()
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """What gunicorn is started with (hdms_common.gunicorn_conf)."""
+
+    workers: int = 2
+    worker_connections: int = 1000
+    bind: str = "127.0.0.1:8000"
+
+
+def load_server_settings(environ: Mapping[str, str] | None = None) -> ServerSettings:
+    """WEB_CONCURRENCY, WORKER_CONNECTIONS and BIND."""
+    env = environment(environ)
+    return ServerSettings(
+        workers=read_int(env, "WEB_CONCURRENCY", ServerSettings.workers),
+        worker_connections=read_int(env, "WORKER_CONNECTIONS", ServerSettings.worker_connections),
+        bind=env.get("BIND", ServerSettings.bind),
+    )

@@ -21,14 +21,15 @@ from typing import Any, Protocol
 import redis
 
 from hdms_common.db import utcnow
+from hdms_common.event_types import EventType
 
 log = logging.getLogger(__name__)
 
 TICKET_EVENTS_STREAM = "hdms:events:tickets"
-#: auth-service's stream: ``employee.access_changed`` {employee_id, active, hdms_roles,
-#: tokens_valid_after} whenever an employee is deactivated, loses a grant or changes password.
+#: auth-service's stream: ``employee.access_changed`` (hdms_common.event_types.AccessChangedPayload)
+#: whenever an employee is deactivated, loses a grant or changes password.
 ACCESS_EVENTS_STREAM = "hdms:events:access"
-EMPLOYEE_ACCESS_CHANGED = "employee.access_changed"
+EMPLOYEE_ACCESS_CHANGED = EventType.EMPLOYEE_ACCESS_CHANGED
 STREAM_MAX_LENGTH = 100_000
 
 
@@ -45,7 +46,7 @@ class Event:
     def to_fields(self) -> dict[str, str]:
         return {
             "id": self.id,
-            "type": self.type,
+            "type": str(self.type),
             "occurred_at": self.occurred_at.isoformat(),
             "payload": json.dumps(self.payload, default=str),
             "request_id": self.request_id or "",

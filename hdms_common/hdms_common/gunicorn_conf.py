@@ -6,13 +6,15 @@ preload: with gevent workers modules must load after monkey patching.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
+from hdms_common.config import load_server_settings
+
+_server = load_server_settings()
 worker_class = "gevent"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "1000"))
-bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = _server.workers
+worker_connections = _server.worker_connections
+bind = _server.bind
 timeout = 60
 graceful_timeout = 20
 keepalive = 5

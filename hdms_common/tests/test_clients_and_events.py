@@ -205,3 +205,45 @@ def test_in_memory_bus_calls_every_subscriber_and_isolates_failures():
     bus.subscribe(lambda event: seen.append(event.type))
     bus.publish(Event(type="ticket.created", payload={}))
     assert seen == ["ticket.created"]
+
+
+@pytest.fixture
+def paged_peer(live_server_factory):
+    """A real HTTP peer serving a list of 7 items in pages of ``limit``, as auth-service does."""
+    app = Flask("paged")
+    state = {"queries": [], "refuse": False}
+
+    @app.route("/api/employees/")
+    def employees():
+        state["queries"].append(request.args.to_dict())
+        if state["refuse"]:
+            return jsonify(error="no"), 403
+        start = int(request.args.get("cursor", "0"))
+        limit = int(request.args["limit"])
+        items = [{"id": n} for n in range(start, min(start + limit, 7))]
+        following = start + limit
+        return jsonify(items=items, next_cursor=str(following) if following < 7 else None)
+
+    return live_server_factory(app).url, state
+
+
+def test_list_all_follows_next_cursor_with_the_callers_filters(paged_peer):
+    url, state = paged_peer
+    client = ServiceClient(url, service="peer")
+    items = client.list_all("/api/employees/", params={"role": "moderator"}, page_size=3)
+    assert items == [{"id": n} for n in range(7)]
+    assert state["queries"] == [
+        {"role": "moderator", "limit": "3"},
+        {"role": "moderator", "limit": "3", "cursor": "3"},
+        {"role": "moderator", "limit": "3", "cursor": "6"},
+    ]
+
+
+def test_list_all_stops_after_max_pages_and_is_none_when_refused(paged_peer):
+    url, state = paged_peer
+    client = ServiceClient(url, service="peer")
+    assert client.list_all("/api/employees/", page_size=2, max_pages=2) == [
+        {"id": n} for n in range(4)
+    ]
+    state["refuse"] = True
+    assert client.list_all("/api/employees/") is None

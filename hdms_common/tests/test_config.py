@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
-from hdms_common.config import DEFAULT_JWT_SECRET, ConfigurationError, load_settings
+from hdms_common.config import (
+    DEFAULT_JWT_SECRET,
+    ConfigurationError,
+    ServerSettings,
+    load_server_settings,
+    load_settings,
+)
 
 
 def test_embedded_mode_defaults_to_a_sqlite_file_per_service(tmp_path):
@@ -76,3 +86,37 @@ def test_cors_origins_are_a_clean_tuple():
         },
     )
     assert settings.cors_origins == ("https://a.example", "https://b.example")
+
+
+def test_the_celery_broker_is_redis_database_2_or_in_memory(tmp_path):
+    stack = {"HDMS_ENV": "stack", "DATABASE_URL": "postgresql://u@h/db"}
+    with_redis = load_settings("file", environ={**stack, "REDIS_URL": "redis://cache:6380/0?x=1"})
+    assert with_redis.broker_url == "redis://cache:6380/2?x=1"
+    assert load_settings("file", environ={"HDMS_VAR_DIR": str(tmp_path)}).broker_url == "memory://"
+
+
+def test_gunicorn_settings_have_defaults_and_refuse_bad_numbers():
+    assert load_server_settings(environ={}) == ServerSettings(2, 1000, "127.0.0.1:8000")
+    server = load_server_settings(environ={"WEB_CONCURRENCY": "4", "BIND": "0.0.0.0:9000"})
+    assert (server.workers, server.bind) == (4, "0.0.0.0:9000")
+    with pytest.raises(ConfigurationError, match="WORKER_CONNECTIONS must be an integer"):
+        load_server_settings(environ={"WORKER_CONNECTIONS": "many"})
+
+
+def test_celery_apps_read_their_broker_from_the_settings_not_at_import():
+    """Importing the task modules reads no setting; the broker is the settings' once asked."""
+    code = (
+        "import os\n"
+        "os.environ['REDIS_URL'] = 'not a url'\n"
+        "from ticket_service import tasks as ticket_tasks\n"
+        "from file_service import tasks as file_tasks\n"
+        "os.environ.update(HDMS_ENV='stack', DATABASE_URL='postgresql://u@h/db',\n"
+        "                  REDIS_URL='redis://cache:6379/0')\n"
+        "print(ticket_tasks.celery_app.conf.broker_url, file_tasks.celery.conf.broker_url)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["redis://cache:6379/2", "redis://cache:6379/2"]

@@ -6,13 +6,12 @@ docs/ticket-service.md lists them.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hdms_common.config import ConfigurationError, Settings, load_settings
+from hdms_common.config import ConfigurationError, Settings, environment, load_settings
 from hdms_common.db import utcnow
 from ticket_service.business_hours import (
     BusinessCalendar,
@@ -46,7 +45,7 @@ class TicketPolicy:
     clock: Callable[[], datetime] = utcnow
 
 
-def load_ticket_settings(environ: dict[str, str] | None = None) -> Settings:
+def load_ticket_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return load_settings(SERVICE_NAME, via_pgbouncer=True, environ=environ)
 
 
@@ -67,9 +66,9 @@ def _targets(text: str) -> dict[str, SlaTarget]:
     return targets
 
 
-def load_ticket_policy(environ: dict[str, str] | None = None) -> TicketPolicy:
+def load_ticket_policy(environ: Mapping[str, str] | None = None) -> TicketPolicy:
     """Read the SLA calendar and targets; a bad value stops the start with a clear message."""
-    env = os.environ if environ is None else environ
+    env = environment(environ)
     try:
         zone = ZoneInfo(env.get("TICKET_SLA_TIMEZONE", "UTC"))
         start, end = parse_hours(env.get("TICKET_SLA_HOURS", "09:00-17:00"))

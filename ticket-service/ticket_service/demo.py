@@ -19,7 +19,7 @@ from flask import Flask
 from hdms_common.app import settings_of
 from hdms_common.auth import CurrentUser, service_token
 from hdms_common.clients import AuthClient
-from hdms_common.errors import DomainError
+from hdms_common.errors import DependencyUnavailable, DomainError
 from ticket_service import fsm
 from ticket_service.extensions import db
 from ticket_service.models import Ticket
@@ -85,15 +85,10 @@ def _actor(employee: dict[str, Any]) -> CurrentUser:
 
 
 def _directory(client: AuthClient, token: str, path: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        query = f"{path}?limit=100" + (f"&cursor={cursor}" if cursor else "")
-        page = client.get_json(query, token=token) or {}
-        items.extend(page.get("items", []))
-        cursor = page.get("next_cursor")
-        if not cursor:
-            return items
+    items = client.list_all(path, token=token)
+    if items is None:
+        raise DependencyUnavailable("The auth-service refused the request.")
+    return items
 
 
 def seed_demo_tickets(app: Flask, *, per_department: int = 1, show_progress: bool = True) -> int:

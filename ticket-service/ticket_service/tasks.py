@@ -7,32 +7,23 @@ re-read the database under locks), so running one twice does no harm.
 
 from __future__ import annotations
 
-import os
-import re
 from typing import Any
 
 from celery import Celery
 from flask import Flask
 
-BROKER_DB = 2
+from hdms_common.config import broker_url
+from ticket_service.config import load_ticket_settings
+
+__all__ = ["broker_url", "celery_app", "outbox_relay", "sla_sweep"]
+
 SWEEP_EVERY_SECONDS = 60.0
 RELAY_EVERY_SECONDS = 2.0
 
-
-def broker_url(redis_url: str, db: int = BROKER_DB) -> str:
-    """REDIS_URL with its database number replaced by ``db`` (added when missing)."""
-    if not redis_url:
-        return ""
-    base, _, query = redis_url.partition("?")
-    match = re.match(r"^(rediss?://[^/]*)(/\d*)?$", base)
-    if match is None:
-        raise ValueError(f"not a redis URL: {redis_url!r}")
-    return f"{match.group(1)}/{db}" + (f"?{query}" if query else "")
-
-
 celery_app = Celery("ticket_service")
+# Read when Celery first needs its configuration (a worker or beat starting), not at import.
+celery_app.add_defaults(lambda: {"broker_url": load_ticket_settings().broker_url})
 celery_app.conf.update(
-    broker_url=broker_url(os.environ.get("REDIS_URL", "")) or "memory://",
     task_ignore_result=True,
     timezone="UTC",
     worker_prefetch_multiplier=1,

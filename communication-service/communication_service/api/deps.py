@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from communication_service.access import TicketClient
 from hdms_common.app import settings_of
-from hdms_common.clients import FileClient
+from hdms_common.clients import FileClient, TicketClient
 
 
 def ticket_client() -> TicketClient:

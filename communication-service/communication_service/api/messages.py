@@ -32,19 +32,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def chat_access_first(view: F) -> F:
-    """Check that the caller may use the ticket's chat before the request body is read, so that
-    whoever may not gets the same 404 whatever they send (an invalid body must not reveal that
-    the ticket exists: docs/api.md, "Chat rules")."""
+    """Begin the post, which checks that the caller may use the ticket's chat, before the
+    request body is read, so that whoever may not gets the same 404 whatever they send (an
+    invalid body must not reveal that the ticket exists: docs/api.md, "Chat rules"). The view
+    receives the begun post as ``chat_post``."""
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ensure_chat_access(
+        chat_post = messages.ChatPost.begin(
             session=db.session,
             user=current_user(),
             ticket_id=kwargs["ticket_id"],
             tickets=ticket_client(),
         )
-        return view(*args, **kwargs)
+        return view(*args, chat_post=chat_post, **kwargs)
 
     return cast(F, wrapper)
 
@@ -77,21 +78,13 @@ class Messages(MethodView):
     @blp.arguments(MessageCreateSchema)
     @blp.response(201, MessageSchema)
     @blp.alt_response(200, schema=MessageSchema, description="A resend of a client_msg_id.")
-    def post(self, data: dict[str, Any], ticket_id: uuid.UUID) -> Any:
+    def post(self, data: dict[str, Any], ticket_id: uuid.UUID, chat_post: messages.ChatPost) -> Any:
         """Post a message (participants and admins); stored, then broadcast."""
-        user = current_user()
-        if data["attachments"]:
-            db.session.rollback()  # no transaction stays open while file-service is asked
-        files = file_client()
-        for file_key in data["attachments"]:
-            files.validate_attachment(file_key, token=user.token)
-        posted = messages.post_message(
-            session=db.session,
-            ticket_id=ticket_id,
-            sender=user,
+        posted = chat_post.send(
             body=data["body"],
             attachments=data["attachments"],
             client_msg_id=data["client_msg_id"],
+            files=file_client(),
         )
         after = PostedMessage.of(posted.message) if posted.created else None
         db.session.commit()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
 
 import redis
 from flask import Flask
@@ -41,31 +40,20 @@ class TicketEventHandler:
 
     def moderators_of(self, department_id: str) -> set[uuid.UUID] | None:
         """The active moderators of a department, or None when auth-service will not say."""
-        token = service_token(SERVICE, self.settings.jwt_secret_key)
+        employees = self.auth.list_all(
+            "/api/employees/",
+            token=service_token(SERVICE, self.settings.jwt_secret_key),
+            params={"role": MODERATOR, "role_department_id": department_id, "is_active": "true"},
+            max_pages=MAX_MODERATOR_PAGES,
+        )
+        if employees is None:
+            return None
         found: set[uuid.UUID] = set()
-        cursor: str | None = None
-        for _ in range(MAX_MODERATOR_PAGES):
-            params: dict[str, Any] = {
-                "role": MODERATOR,
-                "role_department_id": department_id,
-                "is_active": "true",
-                "limit": 100,
-            }
-            if cursor:
-                params["cursor"] = cursor
-            response = self.auth.request("GET", "/api/employees/", token=token, params=params)
-            if response.status_code != 200:
-                log.warning("auth-service refused the moderator lookup (%s)", response.status_code)
-                return None
-            body = response.json()
-            for employee in body.get("items", []):
-                try:
-                    found.add(uuid.UUID(str(employee["id"])))
-                except (KeyError, ValueError):
-                    continue
-            cursor = body.get("next_cursor")
-            if not cursor:
-                break
+        for employee in employees:
+            try:
+                found.add(uuid.UUID(str(employee["id"])))
+            except (KeyError, ValueError):
+                continue
         return found
 
     def __call__(self, event: Event) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,8 +14,7 @@ from communication_service.models import ChatTicket, Notification, ProcessedEven
 from communication_service.services import notifications, participants
 from communication_service.services.tickets import apply_snapshot, ensure_chat_ticket
 from hdms_common.db import DbSession, utcnow
-
-SUB_TICKET_EVENTS = ("sub_ticket.created", "sub_ticket.assigned", "sub_ticket.status_changed")
+from hdms_common.event_types import EventType
 
 #: ticket.status_changed by action -> (notification type, the requestor's title, the assignee's
 #: title or "" for none). The one who acted is never notified; actions not listed notify no one.
@@ -32,9 +31,9 @@ STATUS_NOTIFICATIONS: dict[str, tuple[str, str, str]] = {
 
 #: SLA events -> (notification type, title): the assignee hears, or the moderators while the
 #: ticket is unassigned; once per ticket and clock (see _first_alert).
-SLA_ALERTS: dict[str, tuple[str, str]] = {
-    "ticket.sla_at_risk": ("sla_at_risk", "SLA at risk"),
-    "ticket.sla_breached": ("sla_breached", "SLA breached"),
+SLA_ALERTS: dict[EventType, tuple[str, str]] = {
+    EventType.TICKET_SLA_AT_RISK: ("sla_at_risk", "SLA at risk"),
+    EventType.TICKET_SLA_BREACHED: ("sla_breached", "SLA breached"),
 }
 
 
@@ -61,7 +60,7 @@ def needs_moderators(
     ticket_id = payload.get("ticket_id")
     if not department or not ticket_id:
         return False
-    if event_type == "ticket.created":
+    if event_type == EventType.TICKET_CREATED:
         return True
     try:
         ticket = session.get(ChatTicket, uuid.UUID(str(ticket_id)))
@@ -150,90 +149,178 @@ def apply_ticket_event(
             participants.set_role_holders(
                 session=session, ticket_id=ticket_id, role="moderator", user_ids=moderator_ids
             )
-    actor = _uuid(payload.get("actor_id"))
-    label = _label(payload)
-
-    def notify(user_id: uuid.UUID | None, kind: str, title: str, body: str = "") -> None:
-        if user_id is None or user_id == actor:
-            return
-        applied.notifications.append(
-            notifications.create_notification(
+    known_type = EventType.parse(event_type)
+    handler = HANDLERS.get(known_type) if known_type is not None else None
+    if handler is not None:
+        handler(
+            _Applying(
                 session=session,
+                event_id=event_id,
+                ticket_id=ticket_id,
+                event_type=event_type,
+                occurred_at=occurred_at,
+                payload=payload,
+                ticket=ticket,
+                moderator_ids=moderator_ids,
+                applied=applied,
+            )
+        )
+    session.flush()
+    return applied
+
+
+@dataclass
+class _Applying:
+    """One event being applied: what its handler reads, and :meth:`notify` to tell someone."""
+
+    session: DbSession
+    event_id: str
+    ticket_id: uuid.UUID
+    event_type: str
+    occurred_at: datetime
+    payload: Mapping[str, Any]
+    ticket: ChatTicket
+    moderator_ids: set[uuid.UUID] | None
+    applied: Applied
+
+    @property
+    def label(self) -> str:
+        return _label(self.payload)
+
+    @property
+    def requestor(self) -> uuid.UUID | None:
+        return _uuid(self.payload.get("requestor_id"))
+
+    @property
+    def assignee(self) -> uuid.UUID | None:
+        return _uuid(self.payload.get("assignee_id"))
+
+    def moderators(self) -> set[uuid.UUID]:
+        """The department's moderators: as looked up for this event, else as kept."""
+        if self.moderator_ids is not None:
+            return self.moderator_ids
+        return participants.holders_of(
+            session=self.session, ticket_id=self.ticket_id, role="moderator"
+        )
+
+    def notify(self, user_id: uuid.UUID | None, kind: str, title: str, body: str = "") -> None:
+        """Notify ``user_id``, unless it is nobody or the one who acted."""
+        if user_id is None or user_id == _uuid(self.payload.get("actor_id")):
+            return
+        self.applied.notifications.append(
+            notifications.create_notification(
+                session=self.session,
                 user_id=user_id,
                 type=kind,
                 title=title,
                 body=body,
-                ticket_id=ticket_id,
-                event_id=event_id,
+                ticket_id=self.ticket_id,
+                event_id=self.event_id,
             )
         )
 
-    requestor = _uuid(payload.get("requestor_id"))
-    assignee = _uuid(payload.get("assignee_id"))
-    if event_type == "ticket.created":
-        moderators = (
-            moderator_ids
-            if moderator_ids is not None
-            else participants.holders_of(session=session, ticket_id=ticket_id, role="moderator")
+
+def _on_created(event: _Applying) -> None:
+    for moderator in sorted(event.moderators()):
+        event.notify(moderator, "ticket_created", f"New ticket {event.label}")
+
+
+def _on_assigned(event: _Applying) -> None:
+    event.notify(event.assignee, "ticket_assigned", f"{event.label} was assigned to you")
+    event.notify(event.requestor, "ticket_assigned", f"Your ticket {event.label} was assigned")
+
+
+def _on_status_changed(event: _Applying) -> None:
+    action = str(event.payload.get("action") or "")
+    reason = str(event.payload.get("reason") or "")
+    rule = STATUS_NOTIFICATIONS.get(action)
+    if rule is None:
+        return
+    kind, requestor_title, assignee_title = rule
+    event.notify(event.requestor, kind, requestor_title.format(label=event.label), reason)
+    if assignee_title:
+        event.notify(event.assignee, kind, assignee_title.format(label=event.label), reason)
+
+
+def _on_approval_decided(event: _Applying) -> None:
+    outcome = event.payload.get("outcome")
+    if outcome not in ("approved", "declined"):
+        return
+    title = f"The approval on {event.label} was {outcome}"
+    event.notify(event.requestor, f"approval_{outcome}", title)
+    event.notify(event.assignee, f"approval_{outcome}", title)
+
+
+def _on_sla(event: _Applying) -> None:
+    kind, headline = SLA_ALERTS[EventType(event.event_type)]
+    payload = event.payload
+    clock = "first response" if payload.get("sla_kind") == "first_response" else "resolution"
+    due_at = str(payload.get("due_at") or "")
+    if not _first_alert(
+        session=event.session, ticket_id=event.ticket_id, alert=kind, payload=payload
+    ):
+        return
+    title = f"{headline} on {event.label}"
+    body = f"The {clock} time is due at {due_at}."
+    if event.event_type == EventType.TICKET_SLA_BREACHED:
+        body = f"The {clock} time was due at {due_at}."
+    if event.assignee is not None:
+        event.notify(event.assignee, kind, title, body)
+        return
+    for moderator in sorted(
+        participants.holders_of(session=event.session, ticket_id=event.ticket_id, role="moderator")
+    ):
+        event.notify(moderator, kind, title, body)
+
+
+def _on_approval_requested(event: _Applying) -> None:
+    approvers = event.payload.get("approver_ids") or []
+    for approver in approvers if isinstance(approvers, list) else []:
+        approver_id = _uuid(approver)
+        participants.add_participant(
+            session=event.session, ticket_id=event.ticket_id, user_id=approver_id, role="approver"
         )
-        for moderator in sorted(moderators):
-            notify(moderator, "ticket_created", f"New ticket {label}")
-    elif event_type == "ticket.assigned":
-        notify(assignee, "ticket_assigned", f"{label} was assigned to you")
-        notify(requestor, "ticket_assigned", f"Your ticket {label} was assigned")
-    elif event_type == "ticket.status_changed":
-        action = str(payload.get("action") or "")
-        reason = str(payload.get("reason") or "")
-        rule = STATUS_NOTIFICATIONS.get(action)
-        if rule is not None:
-            kind, requestor_title, assignee_title = rule
-            notify(requestor, kind, requestor_title.format(label=label), reason)
-            if assignee_title:
-                notify(assignee, kind, assignee_title.format(label=label), reason)
-    elif event_type == "approval.decided" and payload.get("outcome") in ("approved", "declined"):
-        outcome = str(payload["outcome"])
-        title = f"The approval on {label} was {outcome}"
-        notify(requestor, f"approval_{outcome}", title)
-        notify(assignee, f"approval_{outcome}", title)
-    elif event_type in SLA_ALERTS:
-        kind, headline = SLA_ALERTS[event_type]
-        clock = "first response" if payload.get("sla_kind") == "first_response" else "resolution"
-        due_at = str(payload.get("due_at") or "")
-        if _first_alert(session=session, ticket_id=ticket_id, alert=kind, payload=payload):
-            title = f"{headline} on {label}"
-            body = f"The {clock} time is due at {due_at}."
-            if event_type == "ticket.sla_breached":
-                body = f"The {clock} time was due at {due_at}."
-            if assignee is not None:
-                notify(assignee, kind, title, body)
-            else:
-                for moderator in sorted(
-                    participants.holders_of(session=session, ticket_id=ticket_id, role="moderator")
-                ):
-                    notify(moderator, kind, title, body)
-    elif event_type == "approval.requested":
-        approvers = payload.get("approver_ids") or []
-        for approver in approvers if isinstance(approvers, list) else []:
-            approver_id = _uuid(approver)
-            participants.add_participant(
-                session=session, ticket_id=ticket_id, user_id=approver_id, role="approver"
-            )
-            notify(approver_id, "approval_requested", f"Your approval is requested on {label}")
-    elif event_type in SUB_TICKET_EVENTS:
-        sub_assignee = _uuid(payload.get("sub_ticket_assignee_id"))
-        added = participants.hold_sub_ticket(
-            session=session,
-            ticket_id=ticket_id,
-            sub_ticket_id=_uuid(payload.get("sub_ticket_id")),
-            assignee_id=sub_assignee,
-            at=occurred_at,
+        event.notify(
+            approver_id, "approval_requested", f"Your approval is requested on {event.label}"
         )
-        if event_type == "sub_ticket.assigned" or (event_type == "sub_ticket.created" and added):
-            notify(
-                sub_assignee, "sub_ticket_assigned", f"A sub-ticket of {label} was assigned to you"
-            )
-    elif event_type == "ticket.updated" and "deleted_at" in (payload.get("changed") or []):
-        if ticket.deleted_at is None:
-            ticket.deleted_at = occurred_at
-    session.flush()
-    return applied
+
+
+def _on_sub_ticket(event: _Applying) -> None:
+    sub_assignee = _uuid(event.payload.get("sub_ticket_assignee_id"))
+    added = participants.hold_sub_ticket(
+        session=event.session,
+        ticket_id=event.ticket_id,
+        sub_ticket_id=_uuid(event.payload.get("sub_ticket_id")),
+        assignee_id=sub_assignee,
+        at=event.occurred_at,
+    )
+    if event.event_type == EventType.SUB_TICKET_ASSIGNED or (
+        event.event_type == EventType.SUB_TICKET_CREATED and added
+    ):
+        event.notify(
+            sub_assignee,
+            "sub_ticket_assigned",
+            f"A sub-ticket of {event.label} was assigned to you",
+        )
+
+
+def _on_updated(event: _Applying) -> None:
+    if "deleted_at" in (event.payload.get("changed") or []) and event.ticket.deleted_at is None:
+        event.ticket.deleted_at = event.occurred_at
+
+
+#: What each event type does beyond keeping the participants current; types not listed (and
+#: types this version does not know) only do that.
+HANDLERS: dict[EventType, Callable[[_Applying], None]] = {
+    EventType.TICKET_CREATED: _on_created,
+    EventType.TICKET_ASSIGNED: _on_assigned,
+    EventType.TICKET_STATUS_CHANGED: _on_status_changed,
+    EventType.APPROVAL_DECIDED: _on_approval_decided,
+    EventType.TICKET_SLA_AT_RISK: _on_sla,
+    EventType.TICKET_SLA_BREACHED: _on_sla,
+    EventType.APPROVAL_REQUESTED: _on_approval_requested,
+    EventType.SUB_TICKET_CREATED: _on_sub_ticket,
+    EventType.SUB_TICKET_ASSIGNED: _on_sub_ticket,
+    EventType.SUB_TICKET_STATUS_CHANGED: _on_sub_ticket,
+    EventType.TICKET_UPDATED: _on_updated,
+}

@@ -9,9 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from communication_service.access import ensure_chat_access
 from communication_service.models import ChatMessage
 from communication_service.services.tickets import give_back_seq, next_seq
 from hdms_common.auth import CurrentUser
+from hdms_common.clients import FileClient, TicketClient
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import BadRequest, Conflict, Invalid
 from hdms_common.pagination import MAX_LIMIT
@@ -23,6 +25,52 @@ class Posted:
 
     message: ChatMessage
     created: bool
+
+
+@dataclass(frozen=True)
+class ChatPost:
+    """A message that ``user`` is about to post to a ticket's chat, over HTTP or a socket alike.
+
+    :meth:`begin` is the post's one access check (ensure_chat_access: ticket-service asked as
+    the user, the copy kept from events when it cannot answer); :meth:`send` checks the
+    attachments with file-service as the user and stores the message. The HTTP route begins
+    before it reads the body, so that whoever may not post gets the same 404 whatever they
+    send; a socket begins once a message frame is valid. The caller commits, then broadcasts.
+    """
+
+    session: DbSession
+    user: CurrentUser
+    ticket_id: uuid.UUID
+
+    @classmethod
+    def begin(
+        cls, *, session: DbSession, user: CurrentUser, ticket_id: uuid.UUID, tickets: TicketClient
+    ) -> ChatPost:
+        """Check that ``user`` may post in the ticket's chat now (404 / 401 / 503 otherwise)."""
+        ensure_chat_access(session=session, user=user, ticket_id=ticket_id, tickets=tickets)
+        return cls(session=session, user=user, ticket_id=ticket_id)
+
+    def send(
+        self,
+        *,
+        body: str,
+        attachments: Sequence[str],
+        client_msg_id: str | None,
+        files: FileClient,
+    ) -> Posted:
+        """Validate the attachments, then store the message (see :func:`post_message`)."""
+        if attachments:
+            self.session.rollback()  # no transaction stays open while file-service is asked
+        for file_key in attachments:
+            files.validate_attachment(file_key, token=self.user.token)
+        return post_message(
+            session=self.session,
+            ticket_id=self.ticket_id,
+            sender=self.user,
+            body=body,
+            attachments=attachments,
+            client_msg_id=client_msg_id,
+        )
 
 
 def post_message(

@@ -211,23 +211,18 @@ class ChatConnection(Connection):
             )
             return
         try:
-            files, ticket_service = file_client(), ticket_client()
-            for file_key in data["attachments"]:
-                files.validate_attachment(file_key, token=self.user.token)
             with short_session(self.app) as session:
-                ensure_chat_access(
+                chat_post = messages.ChatPost.begin(
                     session=session,
                     user=self.user,
                     ticket_id=self.ticket_id,
-                    tickets=ticket_service,
+                    tickets=ticket_client(),
                 )
-                posted = messages.post_message(
-                    session=session,
-                    ticket_id=self.ticket_id,
-                    sender=self.user,
+                posted = chat_post.send(
                     body=data["body"],
                     attachments=data["attachments"],
                     client_msg_id=data["client_msg_id"],
+                    files=file_client(),
                 )
                 after = PostedMessage.of(posted.message)
                 ack = {

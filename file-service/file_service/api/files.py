@@ -27,7 +27,7 @@ from file_service.tasks import enqueue_processing
 from hdms_common.api import Blueprint, ProblemSchema
 from hdms_common.app import settings_of
 from hdms_common.auth import auth_required, current_user
-from hdms_common.clients import ServiceClient
+from hdms_common.clients import TicketClient
 from hdms_common.errors import NotFound, PayloadTooLarge
 from hdms_common.idempotency import idempotency_key
 
@@ -61,14 +61,11 @@ def _storage() -> Storage:
 
 def _ticket_visible(ticket_id: uuid.UUID) -> bool:
     """Ask ticket-service, with the caller's own token, whether they can see the ticket."""
-    client: ServiceClient | None = current_app.extensions.get("hdms_ticket_client")
+    client: TicketClient | None = current_app.extensions.get("hdms_ticket_client")
     if client is None:
-        client = ServiceClient(
-            settings_of(current_app).ticket_service_url, service="ticket-service"
-        )
+        client = TicketClient(settings_of(current_app).ticket_service_url)
         current_app.extensions["hdms_ticket_client"] = client
-    response = client.request("GET", f"/api/tickets/{ticket_id}")
-    return bool(response.status_code == 200)
+    return bool(client.get_ticket_response(ticket_id).status_code == 200)
 
 
 def _visible(file_key: str) -> Any:

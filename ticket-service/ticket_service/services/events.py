@@ -1,6 +1,7 @@
 """Domain events: written to ticket_outbox with the change, relayed after commit.
 
-Payloads follow docs/events.md: the ticket as it is after the change, plus per-type fields.
+Types and payloads follow docs/events.md and are declared once in hdms_common.event_types: the
+ticket as it is after the change (``TicketFields``), plus the fields of the type.
 The relay runs every few seconds, so each commit that wrote events also announces at once, on
 the real-time channel of each ticket it changed, that the ticket changed (hdms_common.realtime):
 open chat sockets then ask again who may see the ticket before anything later reaches them.
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from hdms_common.app import settings_of
 from hdms_common.db import DbSession, utcnow
+from hdms_common.event_types import EventType, TicketFields
 from hdms_common.events import Event, EventPublisher
 from hdms_common.realtime import TicketChangeSignal
 from ticket_service.models import OutboxEvent, Ticket
@@ -41,37 +43,41 @@ def ordered_event_id() -> uuid.UUID:
     return uuid.UUID(int=(time.time_ns() << 64) | (sequence << 48) | secrets.randbits(48))
 
 
-def ticket_payload(ticket: Ticket, actor_id: uuid.UUID) -> dict[str, Any]:
+def ticket_payload(ticket: Ticket, actor_id: uuid.UUID) -> TicketFields:
     """The fields every ticket event carries."""
-    return {
-        "ticket_id": str(ticket.id),
-        "ticket_number": ticket.number,
-        "title": ticket.title,
-        "department_id": str(ticket.department_id),
-        "requestor_id": str(ticket.requestor_id),
-        "assignee_id": str(ticket.assignee_id) if ticket.assignee_id else None,
-        "status": ticket.status,
-        "priority": ticket.priority,
-        "actor_id": str(actor_id),
-    }
+    return TicketFields(
+        ticket_id=str(ticket.id),
+        ticket_number=ticket.number,
+        title=ticket.title,
+        department_id=str(ticket.department_id),
+        requestor_id=str(ticket.requestor_id),
+        assignee_id=str(ticket.assignee_id) if ticket.assignee_id else None,
+        status=ticket.status,
+        priority=ticket.priority,
+        actor_id=str(actor_id),
+    )
 
 
 def record_event(
     *,
     session: DbSession,
-    event_type: str,
+    event_type: EventType | str,
     ticket: Ticket,
     actor_id: uuid.UUID,
     now: datetime,
     request_id: str | None = None,
     **extra: Any,
 ) -> OutboxEvent:
-    """Queue an event in the outbox, in the caller's transaction."""
-    payload = ticket_payload(ticket, actor_id)
+    """Queue an event in the outbox, in the caller's transaction.
+
+    ``event_type`` must be one of :class:`EventType` (a ValueError otherwise): an event no
+    consumer knows of is a mistake of the caller, not something to publish.
+    """
+    payload: dict[str, Any] = dict(ticket_payload(ticket, actor_id))
     payload.update(jsonable(extra))
     row = OutboxEvent(
         id=ordered_event_id(),
-        event_type=event_type,
+        event_type=EventType(event_type).value,
         payload=payload,
         request_id=request_id,
         occurred_at=now,
