@@ -24,6 +24,7 @@ from ticket_service import fsm
 from ticket_service.extensions import db
 from ticket_service.models import Ticket
 from ticket_service.services import tickets
+from ticket_service.services.transitions import apply_transition
 from ticket_service.services.visibility import SERVICE_NAME
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ def seed_demo_tickets(app: Flask, *, per_department: int = 1, show_progress: boo
                     steps.append((fsm.Action.RESOLVE, worker, {"resolution_note": "Fixed on site"}))
             for action, actor, payload in steps:
                 facts = {"assignee_verified": payload.get("assignee_id")}
-                fsm.apply(
+                apply_transition(
                     session=db.session,
                     ticket_id=ticket.id,
                     action=action,

@@ -575,18 +575,6 @@ def new_ticket_state() -> dict[str, Any]:
     return {"status": str(Status.NEW)}
 
 
-def apply(**kwargs: Any) -> Ticket:
-    """Apply one transition with its history row, event and SLA columns.
-
-    Kept under this name for callers written when all of that lived here; new code calls
-    :func:`ticket_service.services.transitions.apply_transition`. Imported on use, so that this
-    module depends on no service.
-    """
-    from ticket_service.services.transitions import apply_transition
-
-    return apply_transition(**kwargs)
-
-
 # --- sub-tickets: open -> assigned -> in_progress -> done, or cancelled -----------------------
 
 

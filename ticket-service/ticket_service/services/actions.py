@@ -16,7 +16,7 @@ from hdms_common.db import DbSession
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Approval, Ticket
-from ticket_service.services import approvals, tickets
+from ticket_service.services import approvals, tickets, transitions
 from ticket_service.services.directory import Directory
 
 
@@ -38,7 +38,7 @@ def assign(
     department_id = ticket.department_id
     session.rollback()
     facts = directory.assignee_facts(department_id, payload["assignee_id"])
-    return fsm.apply(
+    return transitions.apply_transition(
         session=session,
         ticket_id=ticket_id,
         action=action,
@@ -112,7 +112,7 @@ def apply_transition(
     request_id: str | None = None,
 ) -> Ticket:
     """An action that needs no outside facts: the table decides alone."""
-    return fsm.apply(
+    return transitions.apply_transition(
         session=session,
         ticket_id=ticket_id,
         action=action,

@@ -15,7 +15,7 @@ from hdms_common.clients import AuthClient
 
 
 class Directory:
-    """auth-service's answers about employees, turned into the facts ``fsm.apply`` checks."""
+    """auth-service's answers about employees, turned into the facts the transition guards check."""
 
     def __init__(self, client: AuthClient, *, token: str) -> None:
         self.client = client

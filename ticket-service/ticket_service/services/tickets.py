@@ -1,6 +1,6 @@
 """Tickets: create, list, read, edit, soft delete, SLA override, attachments.
 
-Status changes are not here: they go through ticket_service.fsm.apply.
+Status changes are not here: they go through ticket_service.services.transitions.apply_transition.
 """
 
 from __future__ import annotations
