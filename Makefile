@@ -5,13 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 # Every package of the repository, installed editable into the one virtualenv.
-PACKAGES := hdms_common $(wildcard auth-service ticket-service communication-service file-service) cli
-MYPY_TARGETS := hdms_common/hdms_common $(wildcard auth-service/auth_service ticket-service/ticket_service communication-service/communication_service file-service/file_service) cli/hdms_cli
+PACKAGES := hdms_common $(wildcard auth-service ticket-service communication-service file-service) run cli
+MYPY_TARGETS := hdms_common/hdms_common $(wildcard auth-service/auth_service ticket-service/ticket_service communication-service/communication_service file-service/file_service) run/hdms_run cli/hdms_cli
 
 WEB := frontend-service
 # Every web build (make run, make stack, make web) goes through this script: it builds only when
 # the sources changed, and never two at once. Standard library only: no virtualenv needed.
-WEB_BUILD := $(PYTHON) scripts/build_frontend.py
+WEB_BUILD := $(PYTHON) run/hdms_run/build_frontend.py
 
 .PHONY: run test lint fmt bench fuzz fuzz-stack migrate stack stack-stop postman postman-run clean install install-dev web web-dev web-deps web-check
 

@@ -34,7 +34,7 @@ import requests
 
 from hdms_common.realtime import ticket_version_key
 from hdms_common.testing.plugin import make_token_user
-from hdms_common.testing.servers import PgBouncerServer, PostgresServer, RedisServer, free_port
+from hdms_run.servers import PgBouncerServer, PostgresServer, RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")

@@ -6,7 +6,7 @@ Usage (from the repository root)::
     .venv/bin/python bench/tickets_bench.py --sizes 10000 --requests 300
 
 It starts its own PostgreSQL and PgBouncer (transaction pooling) with
-hdms_common.testing.servers, serves auth-service and ticket-service on loopback ports (werkzeug,
+hdms_run.servers, serves auth-service and ticket-service on loopback ports (werkzeug,
 threaded; ticket-service reaches the database through PgBouncer, as in the stack), bulk-loads
 tickets with INSERT ... SELECT generate_series for each size, then times real HTTP requests:
 
@@ -92,16 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
-    sys.path[:0] = [
-        str(ROOT / "auth-service"),
-        str(ROOT / "ticket-service"),
-        str(ROOT / "hdms_common"),
-    ]
     from flask_migrate import upgrade
 
     from hdms_common.auth import build_claims, encode_token
     from hdms_common.testing.live import LiveServer
-    from hdms_common.testing.servers import PgBouncerServer, PostgresServer
+    from hdms_run.servers import PgBouncerServer, PostgresServer
 
     secret = uuid.uuid4().hex * 2
     postgres = PostgresServer().start()

@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 
 from hdms_common.auth import build_claims, encode_token
-from hdms_common.testing.servers import free_port
+from hdms_run.servers import free_port
 
 MIB = 1024 * 1024
 REPO = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """The web application: First Load JS of every route, and the moderator's queue painted in
 headless Chromium with 10,000 tickets in the database.
 
-The static export is built as `make run` builds it (scripts/build_frontend.py); each route's
+The static export is built as `make run` builds it (run/hdms_run/build_frontend.py); each route's
 First Load JS is the gzip size of the scripts its HTML loads (what `next build` reports), against
 the 150 kB budget. Then the local stack (`make stack`: nginx, gunicorn, PgBouncer, PostgreSQL)
 starts on free ports, 10,000 tickets are bulk-loaded into the moderator's department, and
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import psycopg2
 
+from hdms_run.build_frontend import ensure_web_build
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from build_frontend import ensure_web_build  # noqa: E402
 
 BUDGET_KB = 150.0
 SCRIPT = re.compile(r'<script([^>]*)\ssrc="(/_next/static/[^"]+\.js)"([^>]*)>')
@@ -122,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     for route in sorted(set(reported) | set(loaded)):
         print(f"{route:<24} {reported.get(route, float('nan')):28.1f} {loaded.get(route, 0):22.1f}")
     if not reported:
-        print("(no route table in var/log/web-build.log: run scripts/build_frontend.py --force)")
+        print(
+            "(no route table in var/log/web-build.log: run run/hdms_run/build_frontend.py --force)"
+        )
     over = [route for route, kb in reported.items() if kb > BUDGET_KB]
 
     with tempfile.TemporaryDirectory() as base:

@@ -1,6 +1,6 @@
 """Chat delivery latency over WebSocket with 1,000 concurrent clients on one gevent worker.
 
-Starts its own PostgreSQL, PgBouncer and Redis (hdms_common.testing.servers), one gunicorn
+Starts its own PostgreSQL, PgBouncer and Redis (hdms_run.servers), one gunicorn
 gevent worker of communication-service, opens --clients WebSocket clients spread over --rooms
 tickets, and has one client per ticket send chat messages over its socket at --rate messages
 per second in total for --duration seconds. The latency of a delivery is the time from the
@@ -39,7 +39,7 @@ import requests
 import websocket
 
 from hdms_common.testing.plugin import make_token_user
-from hdms_common.testing.servers import PgBouncerServer, PostgresServer, RedisServer, free_port
+from hdms_run.servers import PgBouncerServer, PostgresServer, RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")

@@ -1,8 +1,16 @@
 #!/bin/sh
 # Entry of every HDMS service image: optionally migrate the service's tables, then run the
-# command (gunicorn, a Celery worker, a relay or consumer).
+# command (a Celery worker, a relay or consumer), or without one the service's gunicorn on
+# every port of HDMS_PORTS.
 set -eu
 if [ "${HDMS_MIGRATE_ON_START:-0}" = "1" ] && [ -n "${HDMS_APP:-}" ]; then
     flask --app "$HDMS_APP" db upgrade
+fi
+if [ "$#" -eq 0 ]; then
+    set -- gunicorn -c python:hdms_common.gunicorn_conf
+    for port in $HDMS_PORTS; do
+        set -- "$@" -b "0.0.0.0:$port"
+    done
+    set -- "$@" "$HDMS_PACKAGE:create_app()"
 fi
 exec "$@"

@@ -13,11 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from embedded import build_apps, embedded_environ  # noqa: E402
-
-# service name in the embedded registry -> the path segment of its OpenAPI document
-DOCUMENTS = {"auth": "auth", "ticket": "tickets", "communication": "chat", "file": "files"}
+from hdms_run.embedded import build_apps, embedded_environ
+from hdms_run.services import SERVICES
 
 
 def dump(out_dir: Path) -> list[Path]:
@@ -26,8 +23,9 @@ def dump(out_dir: Path) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as var:
         apps = build_apps(embedded_environ(Path(var), 8080), migrate=False)
-        for name, segment in DOCUMENTS.items():
-            response = apps[name].test_client().get(f"/api/{segment}/openapi.json")
+        for service in SERVICES:
+            name, segment = service.name, service.api
+            response = apps[name].test_client().get(service.openapi_path)
             if response.status_code != 200:
                 raise RuntimeError(f"{name}: /api/{segment}/openapi.json -> {response.status_code}")
             path = out_dir / f"{segment}.json"

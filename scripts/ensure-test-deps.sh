@@ -4,7 +4,7 @@
 # any of them is missing. Node.js 20+ with npm (the web application) is not installed here: it is
 # checked, and its absence is reported.
 #
-# The tests start their own copies on free loopback ports (hdms_common.testing.servers), so the
+# The tests start their own copies on free loopback ports (hdms_run.servers), so the
 # packages' system services are never needed: they are kept from starting during the install
 # and, if they started anyway, stopped through their service manager. No process is ever
 # stopped by name: the machine may run its own nginx or Redis. When everything is present this

@@ -26,17 +26,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from embedded_process import start_embedded
+from hdms_run import services as registry
+from hdms_run.embedded_process import start_embedded
 
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 STACK = Path(__file__).resolve().parent / "stack.py"
-SERVICES = ("auth", "tickets", "chat", "files")
-ROLES = {
-    "admin": ("ADM001", "demo-admin-pass"),
-    "moderator": ("MOD001", "demo-moderator-pass"),
-    "assignee": ("ASG001", "demo-assignee-pass"),
-    "requestor": ("REQ001", "demo-requestor-pass"),
-}
+#: The API segment of each service's documents (/api/<segment>/openapi.json).
+SERVICES = tuple(service.api for service in registry.SERVICES)
+ROLES = registry.demo_logins()
 SERVER_ERROR_LINE = re.compile(r" (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+ 5\d\d$")
 
 

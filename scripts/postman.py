@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import json
 import os
 import sys
@@ -19,14 +18,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from hdms_run import services as registry
+
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT_DIR = ROOT / "postman"
-SERVICES = (
-    ("auth-service", "auth_service", "/api/auth/openapi.json"),
-    ("ticket-service", "ticket_service", "/api/tickets/openapi.json"),
-    ("communication-service", "communication_service", "/api/chat/openapi.json"),
-    ("file-service", "file_service", "/api/files/openapi.json"),
-)
 #: Answers any endpoint may give besides its documented ones (docs/api.md).
 COMMON_STATUSES = {400, 401, 403, 404, 409, 412, 413, 415, 422, 429, 503}
 SAMPLE_UUID = "00000000-0000-4000-8000-000000000000"
@@ -43,10 +38,9 @@ def openapi_documents() -> dict[str, dict[str, Any]]:
             "HDMS_VAR_DIR": var_dir,
             "LOG_LEVEL": "WARNING",
         }
-        for name, package, path in SERVICES:
-            if importlib.util.find_spec(package) is None:
-                continue
-            app = importlib.import_module(package).create_app(environ=environ)
+        for service in registry.installed_services():
+            name, path = service.directory, service.openapi_path
+            app = importlib.import_module(service.package).create_app(environ=environ)
             response = app.test_client().get(path)
             if response.status_code != 200:
                 raise RuntimeError(f"{name}: {path} answered {response.status_code}")
@@ -243,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output-dir", default=str(OUTPUT_DIR))
     parser.add_argument("--base-url", default="http://localhost:8080")
-    parser.add_argument("--employee-code", default="ADM001")
-    parser.add_argument("--password", default="demo-admin-pass")
+    admin_code, admin_password = registry.demo_logins()["admin"]
+    parser.add_argument("--employee-code", default=admin_code)
+    parser.add_argument("--password", default=admin_password)
     args = parser.parse_args(argv)
     output = Path(args.output_dir)
     output.mkdir(parents=True, exist_ok=True)

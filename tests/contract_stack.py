@@ -26,7 +26,7 @@ from PIL import Image
 from werkzeug.serving import make_server
 
 from hdms_common.testing.plugin import TestUser, migrate_database
-from hdms_common.testing.servers import free_port
+from hdms_run.servers import free_port
 
 #: service -> the path segment of its OpenAPI document (/api/<segment>/openapi.json)
 DOCUMENTS = {"auth": "auth", "ticket": "tickets", "communication": "chat", "file": "files"}

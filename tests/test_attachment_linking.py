@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 
 from hdms_common.testing.live import LiveServer
 from hdms_common.testing.plugin import TestUser, migrate_database
-from hdms_common.testing.servers import free_port
+from hdms_run.servers import free_port
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 

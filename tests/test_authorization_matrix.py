@@ -26,24 +26,17 @@ import base64
 import hashlib
 import hmac
 import json
-import sys
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import jwt as pyjwt
 import pytest
 import websocket
-
-from hdms_common.auth import build_claims, encode_token
-from hdms_common.testing.plugin import TestUser
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from contract_stack import (  # noqa: E402
+from contract_stack import (
     Caller,
     Services,
     World,
@@ -51,6 +44,9 @@ from contract_stack import (  # noqa: E402
     png_bytes,
     services_fixture,  # noqa: F401
 )
+
+from hdms_common.auth import build_claims, encode_token
+from hdms_common.testing.plugin import TestUser
 
 ROLES = ("requestor", "moderator", "assignee", "admin")
 COLUMNS = ("own", "other", "missing")

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hdms_run import services as registry
+from hdms_run.services import Service
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -110,24 +113,71 @@ def test_the_gateway_waits_for_every_service_and_shares_the_file_volume():
         "communication-service",
         "file-service",
     }
+    assert set(SERVICES["nginx"]["depends_on"]) == {s.directory for s in registry.SERVICES}
     assert "files:/var/lib/hdms/files:ro" in SERVICES["nginx"]["volumes"]
     assert "files:/var/lib/hdms/files" in SERVICES["file-worker"]["volumes"]
 
 
-@pytest.mark.parametrize(
-    "dockerfile", ["auth-service", "ticket-service", "communication-service", "file-service"]
-)
-def test_service_images_are_slim_non_root_and_health_checked(dockerfile):
-    text = (ROOT / dockerfile / "Dockerfile").read_text()
+SERVICE_DOCKERFILE = "docker/service.Dockerfile"
+
+
+def test_service_images_are_slim_non_root_and_health_checked():
+    text = (ROOT / SERVICE_DOCKERFILE).read_text()
     assert re.search(r"^FROM python:3\.11-slim", text, re.M)
     assert re.search(r"^USER (?!root)\w+", text, re.M)
     assert "HEALTHCHECK" in text
     assert "requirements/base.txt" in text  # pinned dependencies
+    for argument in ("SERVICE", "PACKAGE", "PORTS"):
+        assert re.search(rf"^ARG {argument}$", text, re.M)
+
+
+def _built_from(service: Service) -> set[str]:
+    """The compose services built as ``service``'s image."""
+    return {
+        name
+        for name, entry in SERVICES.items()
+        if entry.get("build", {}).get("args", {}).get("SERVICE") == service.directory
+    }
+
+
+@pytest.mark.parametrize("service", registry.SERVICES, ids=lambda s: s.directory)
+def test_compose_builds_and_runs_each_service_of_the_registry(service):
+    entry = SERVICES[service.directory]
+    assert entry["build"] == {
+        "context": ".",
+        "dockerfile": SERVICE_DOCKERFILE,
+        "args": {
+            "SERVICE": service.directory,
+            "PACKAGE": service.package,
+            "PORTS": " ".join(str(port) for _, port in service.ports),
+        },
+    }
+    assert entry["expose"] == [str(port) for _, port in service.ports]
+    assert "command" not in entry  # the image's gunicorn on its ports
+    assert ("pgbouncer" in entry["depends_on"]) == service.uses_pgbouncer
+
+
+@pytest.mark.parametrize("service", registry.SERVICES, ids=lambda s: s.directory)
+def test_compose_runs_each_background_process_of_the_registry(service):
+    flask_commands = {c.name: c.flask_command for c in service.commands}
+    expected = {service.directory}
+    for process in service.background:
+        entry = SERVICES[process.compose_name]
+        expected.add(process.compose_name)
+        assert entry["build"] == SERVICES[service.directory]["build"]
+        command = " ".join(entry["command"])
+        if process.hdms_command:
+            flask = f"flask --app {service.package}:create_app"
+            assert command == f"{flask} {flask_commands[process.hdms_command]}"
+        else:
+            assert command.startswith(f"celery -A {service.package}.tasks {process.celery} ")
+    # Nothing in the file runs a service's image that the registry does not know of.
+    assert _built_from(service) == expected
 
 
 def test_the_gateway_image_renders_the_same_template():
     text = (ROOT / "nginx" / "Dockerfile").read_text()
-    assert "scripts/gateway.py" in text and "hdms.conf.template" in text
+    assert "hdms_run.gateway --compose" in text and "hdms.conf.template" in text
 
 
 def _stages(dockerfile: str) -> dict[str, str]:

@@ -9,15 +9,11 @@ without coverage here fails this test.
 
 from __future__ import annotations
 
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from contract_stack import Caller, World, services_fixture  # noqa: E402,F401
+from contract_stack import Caller, World, services_fixture  # noqa: F401
 
 
 @pytest.fixture

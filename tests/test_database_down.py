@@ -16,7 +16,7 @@ import pytest
 from flask import Flask
 
 from hdms_common.testing.plugin import make_token_user
-from hdms_common.testing.servers import PostgresServer
+from hdms_run.servers import PostgresServer
 
 RECOVERY_SECONDS = 5.0
 PNG = bytes.fromhex(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -16,16 +15,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from e2e_helpers import Entry
+from scenarios import assignment_notifies_the_assignee, full_life_cycle
 
 from hdms_common.auth import encode_token
+from hdms_run import services as registry
+from hdms_run.embedded_process import start_embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 EMBEDDED = ROOT / "scripts" / "embedded.py"
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-sys.path.insert(0, str(ROOT / "scripts"))
-from e2e_helpers import Entry  # noqa: E402
-from embedded_process import start_embedded  # noqa: E402
-from scenarios import assignment_notifies_the_assignee, full_life_cycle  # noqa: E402
 
 
 def _free_port() -> int:
@@ -101,27 +99,9 @@ def test_unknown_path_is_a_problem_404_from_the_dispatcher(embedded_server):
 
 def test_every_installed_service_answers_on_its_gateway_path(embedded_server):
     base, _, _, _ = embedded_server
-    spec = importlib.util.spec_from_file_location("hdms_embedded", EMBEDDED)
-    assert spec and spec.loader
-    prefixes = {
-        "auth": "/api/auth",
-        "ticket": "/api/tickets",
-        "communication": "/api/chat",
-        "file": "/api/files",
-    }
-    names = [
-        name
-        for name, package in (
-            ("auth", "auth_service"),
-            ("ticket", "ticket_service"),
-            ("communication", "communication_service"),
-            ("file", "file_service"),
-        )
-        if importlib.util.find_spec(package) is not None
-    ]
-    for name in names:
-        status, _, spec_body = _request(f"{base}{prefixes[name]}/openapi.json")
-        assert status == 200 and spec_body["openapi"].startswith("3."), name
+    for service in registry.installed_services():
+        status, _, spec_body = _request(f"{base}{service.openapi_path}")
+        assert status == 200 and spec_body["openapi"].startswith("3."), service.name
 
 
 def test_every_swagger_ui_page_loads_its_scripts_and_styles_from_hdms_itself(embedded_server):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import socket
 import struct
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from hdms_run.embedded_process import EmbeddedServer, start_embedded
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-from embedded_process import EmbeddedServer, start_embedded  # noqa: E402
 
 MiB = 1024 * 1024
 

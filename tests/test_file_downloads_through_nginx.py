@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,10 +28,8 @@ from hdms_common.testing.downloads import (
 )
 from hdms_common.testing.live import LiveServer
 from hdms_common.testing.plugin import TestUser, migrate_database
-from hdms_common.testing.servers import NginxServer, free_port
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-import gateway  # noqa: E402
+from hdms_run import gateway
+from hdms_run.servers import NginxServer, free_port
 
 TEXT = b"line of a log file that compresses well\n" * 200
 

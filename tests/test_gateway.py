@@ -6,19 +6,14 @@ from __future__ import annotations
 import gzip
 import json
 import socket
-import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
+from web_export import ASSET, STYLE, make_fake_export
 
-from hdms_common.testing.servers import NginxServer, free_port
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import gateway  # noqa: E402
-from web_export import ASSET, STYLE, make_fake_export  # noqa: E402
+from hdms_run import gateway
+from hdms_run.servers import NginxServer, free_port
 
 ORIGIN = "https://desk.example.com"
 

@@ -8,21 +8,19 @@ Then the whole Playwright suite of frontend-service/e2e/ runs against it in Debi
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-sys.path.insert(0, str(ROOT / "scripts"))
-import build_frontend  # noqa: E402
-from embedded_process import start_embedded  # noqa: E402
-from playwright_suite import (  # noqa: E402
+from playwright_suite import (
     LOGIN_ATTEMPTS_FOR_THE_SUITE,
     check_requirements,
     run_playwright,
 )
+
+from hdms_run import build_frontend
+from hdms_run.embedded_process import start_embedded
+
+ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(45 * 60)]
 

@@ -1,5 +1,5 @@
-"""The web application served at / by `make run`'s dispatcher (scripts/static_site.py) and built
-by scripts/build_frontend.py. nginx's side is in test_gateway.py."""
+"""The web application served at / by `make run`'s dispatcher (hdms_run/static_site.py) and
+built by hdms_run/build_frontend.py. nginx's side is in test_gateway.py."""
 
 from __future__ import annotations
 
@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pytest
 import requests
+from web_export import ASSET, STYLE, make_fake_export
 from werkzeug.test import Client
 
+from hdms_run import build_frontend
+from hdms_run.embedded_process import start_embedded
+from hdms_run.static_site import IMMUTABLE, StaticSite
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT / "tests"))
-import build_frontend  # noqa: E402
-from embedded_process import start_embedded  # noqa: E402
-from static_site import IMMUTABLE, StaticSite  # noqa: E402
-from web_export import ASSET, STYLE, make_fake_export  # noqa: E402
 
 
 def _problem_404(environ, start_response):
@@ -423,7 +422,7 @@ def test_the_real_build_then_a_cached_second_call(tmp_path):
 def test_the_cli_reports_a_missing_node_and_fails(tmp_path):
     env = {**os.environ, "PATH": str(tmp_path), "HDMS_WEB_OUT": str(tmp_path / "out")}
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build_frontend.py")],
+        [sys.executable, str(ROOT / "run" / "hdms_run" / "build_frontend.py")],
         capture_output=True,
         text=True,
         env=env,

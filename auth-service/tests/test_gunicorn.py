@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from hdms_common.testing.servers import free_port
+from hdms_run.servers import free_port
 
 
 def test_gunicorn_gevent_workers_serve_login_and_readiness(

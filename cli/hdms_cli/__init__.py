@@ -16,6 +16,8 @@ import click
 from flask import Flask
 from flask.cli import ScriptInfo
 
+from hdms_run import services as registry
+
 
 @dataclass(frozen=True)
 class ServiceCommand:
@@ -24,47 +26,12 @@ class ServiceCommand:
     help: str
 
 
-#: hdms command -> the service command it runs.
+#: hdms command -> the service command it runs (from the registry, hdms_run.services).
 COMMANDS = {
-    "create-admin": ServiceCommand(
-        "auth_service", "create-admin", "Create an employee with the admin role."
-    ),
-    "grant": ServiceCommand("auth_service", "grant", "Grant or revoke HDMS roles of an employee."),
-    "seed-demo": ServiceCommand(
-        "auth_service", "seed-demo", "Seed the demo company and print its logins."
-    ),
-    "seed-demo-tickets": ServiceCommand(
-        "ticket_service", "seed-demo-tickets", "Create demo tickets for the demo company."
-    ),
-    "sla-sweep": ServiceCommand(
-        "ticket_service", "sla-sweep", "Flag SLA breaches, resume due postponed tickets."
-    ),
-    "outbox-relay": ServiceCommand(
-        "ticket_service", "outbox-relay", "Publish ticket events from the outbox."
-    ),
-    "ticket-access-events": ServiceCommand(
-        "ticket_service",
-        "consume-access-events",
-        "Follow access changes: approvers who lost HDMS access drop out of rounds.",
-    ),
-    "verify-audit": ServiceCommand(
-        "ticket_service", "verify-audit", "Check every ticket's audit hash chain."
-    ),
-    "events-consume": ServiceCommand(
-        "communication_service",
-        "consume-events",
-        "Consume ticket events: participants, notifications.",
-    ),
-    "files-sweep": ServiceCommand(
-        "file_service", "sweep-stale", "Fail and retry files stuck in processing."
-    ),
-    "files-ticket-events": ServiceCommand(
-        "file_service",
-        "consume-ticket-events",
-        "Follow ticket events: which tickets hold which files.",
-    ),
+    name: ServiceCommand(service.package, command.flask_command, command.help)
+    for name, (service, command) in registry.commands().items()
 }
-SERVICE_PACKAGES = ("auth_service", "ticket_service", "communication_service", "file_service")
+SERVICE_PACKAGES = tuple(service.package for service in registry.SERVICES)
 
 
 def installed(package: str) -> bool:

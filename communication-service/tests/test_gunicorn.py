@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from hdms_common.testing.servers import free_port
+from hdms_run.servers import free_port
 
 from .conftest import WsClient
 

@@ -18,7 +18,7 @@ from file_service.scanning import (
     ScannerUnavailable,
 )
 from hdms_common.testing.plugin import TestUser
-from hdms_common.testing.servers import ClamdServer, free_port
+from hdms_run.servers import ClamdServer, free_port
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from hdms_common.testing.plugin import TestUser
-from hdms_common.testing.servers import free_port
+from hdms_run.servers import free_port
 
 MIB = 1024 * 1024
 UPLOAD_MIB = 512

@@ -77,7 +77,7 @@ def test_a_slow_peer_times_out_as_unavailable(peer):
 
 
 def test_unreachable_peer_is_unavailable_not_a_crash():
-    from hdms_common.testing.servers import free_port
+    from hdms_run.servers import free_port
 
     client = ServiceClient(f"http://127.0.0.1:{free_port()}", service="nobody", retries=1)
     with pytest.raises(DependencyUnavailable):

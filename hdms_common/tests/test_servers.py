@@ -19,7 +19,7 @@ import psycopg2
 import pytest
 import redis
 
-from hdms_common.testing.servers import (
+from hdms_run.servers import (
     ClamdServer,
     MissingBinaryError,
     NginxServer,
@@ -322,7 +322,7 @@ def test_a_failed_start_reports_the_end_of_the_log() -> None:
 def test_servers_die_and_folders_vanish_when_the_test_process_is_killed() -> None:
     script = textwrap.dedent(
         """
-        from hdms_common.testing.servers import PostgresServer, RedisServer
+        from hdms_run.servers import PostgresServer, RedisServer
         pg = PostgresServer().start()
         redis_server = RedisServer().start()
         print(pg.pid, redis_server.pid, pg.temp_dir, redis_server.temp_dir, flush=True)

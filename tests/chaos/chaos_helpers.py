@@ -24,13 +24,11 @@ import psycopg2
 import requests
 import websocket
 
+from hdms_run.services import demo_logins
+
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = {
-    "requestor": ("REQ001", "demo-requestor-pass"),
-    "moderator": ("MOD001", "demo-moderator-pass"),
-    "assignee": ("ASG001", "demo-assignee-pass"),
-    "admin": ("ADM001", "demo-admin-pass"),
-}
+#: role -> (employee code, password) of the demo company the stack seeds.
+DEMO = {role: demo_logins()[role] for role in ("requestor", "moderator", "assignee", "admin")}
 #: Statuses a client may see while a dependency is down (docs/api.md: 503 dependency down).
 UNAVAILABLE = 503
 

@@ -8,30 +8,16 @@ last one; each test leaves it healthy again.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from chaos_helpers import ChaosStack
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from chaos_helpers import ROOT, ChaosStack  # noqa: E402
-
-
-def _load_stack_module() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "hdms_stack_script", ROOT / "scripts" / "stack.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+from hdms_run import stack as stack_script
 
 
 @pytest.fixture(scope="package")
@@ -40,7 +26,6 @@ def stack(request: pytest.FixtureRequest) -> Iterator[ChaosStack]:
     # logs of a failed run are kept (and named) for whoever investigates.
     base = Path(tempfile.mkdtemp(prefix="hdms-chaos-"))
     failed_before = request.session.testsfailed
-    stack_script = _load_stack_module()
     web_root = base / "no-web"
     web_root.mkdir()
     supervisor = stack_script.Supervisor(

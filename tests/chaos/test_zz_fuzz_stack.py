@@ -9,6 +9,7 @@ Runs last in this folder ("zz"): the fuzzer writes whatever it likes as its user
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -17,8 +18,18 @@ from typing import Any
 import requests
 from chaos_helpers import ROOT, ChaosStack
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import fuzz_api  # noqa: E402
+
+def _load_fuzz_script() -> Any:
+    """scripts/fuzz_api.py (`make fuzz`), a script rather than a package module."""
+    spec = importlib.util.spec_from_file_location("hdms_fuzz_api", ROOT / "scripts" / "fuzz_api.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+fuzz_api = _load_fuzz_script()
 
 #: Seconds per API. Schemathesis' coverage phase (boundary and wrong-type values for every field
 #: of every operation, the same each run) reaches every operation within it; its random phases

@@ -7,15 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from e2e_helpers import STACK, Entry  # noqa: E402
+from e2e_helpers import STACK, Entry
 
 
 @dataclass
@@ -60,4 +59,36 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         stack_dir=base / "stack",
         env=env,
     )
-    subprocess.run([sys.executable, str(STACK), "down"], env=env, timeout=120)
+    _stop_and_check_nothing_is_left(state, env)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def _stop_and_check_nothing_is_left(state: dict[str, Any], env: dict[str, str]) -> None:
+    """`make stack-stop` stops exactly what the stack started: run once every test of the
+    session is done with the stack (the fixture's teardown), whatever order they ran in."""
+    pids = [state["pid"], *state["processes"].values(), *state["servers"].values()]
+    died_early = [pid for pid in pids if not _alive(pid)]
+    result = subprocess.run(
+        [sys.executable, str(STACK), "down"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert died_early == [], f"processes of the stack died during the tests: {died_early}"
+    assert result.returncode == 0, result.stderr
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in pids if _alive(pid)] == []

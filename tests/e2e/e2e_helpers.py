@@ -9,14 +9,12 @@ from typing import Any
 
 import requests
 
+from hdms_run.services import demo_logins
+
 ROOT = Path(__file__).resolve().parents[2]
 STACK = ROOT / "scripts" / "stack.py"
-DEMO = {
-    "requestor": ("REQ001", "demo-requestor-pass"),
-    "moderator": ("MOD001", "demo-moderator-pass"),
-    "assignee": ("ASG001", "demo-assignee-pass"),
-    "admin": ("ADM001", "demo-admin-pass"),
-}
+#: role -> (employee code, password) of the demo company the stack seeds.
+DEMO = {role: demo_logins()[role] for role in ("requestor", "moderator", "assignee", "admin")}
 
 
 @dataclass

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from hdms_common.testing.servers import PgBouncerServer
+from hdms_run.servers import PgBouncerServer
 
 OUTAGE_SECONDS = 1.0
 

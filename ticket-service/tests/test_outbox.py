@@ -9,7 +9,7 @@ import redis
 from hdms_common.events import TICKET_EVENTS_STREAM, RedisStreamPublisher, embedded_bus
 from hdms_common.realtime import ticket_channel, ticket_version_key
 from hdms_common.testing.plugin import redis_client
-from hdms_common.testing.servers import free_port
+from hdms_run.servers import free_port
 from ticket_service.extensions import db
 from ticket_service.services.events import count_unsent, relay_outbox
 

@@ -65,7 +65,7 @@ _SERVERS = Servers()
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[Any]:
     """A real PostgreSQL with an empty hdms_db, for this session."""
-    from hdms_common.testing.servers import PostgresServer
+    from hdms_run.servers import PostgresServer
 
     server = PostgresServer()
     server.start()
@@ -77,7 +77,7 @@ def postgres_server() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def pgbouncer_server(postgres_server: Any) -> Iterator[Any]:
     """PgBouncer in transaction mode in front of :func:`postgres_server`."""
-    from hdms_common.testing.servers import PgBouncerServer
+    from hdms_run.servers import PgBouncerServer
 
     server = PgBouncerServer(postgres_server)
     server.start()
@@ -89,7 +89,7 @@ def pgbouncer_server(postgres_server: Any) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[Any]:
     """A real Redis (nothing persisted), flushed after every test."""
-    from hdms_common.testing.servers import RedisServer
+    from hdms_run.servers import RedisServer
 
     server = RedisServer()
     server.start()
@@ -101,7 +101,7 @@ def redis_server() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def clamd_server() -> Iterator[Any]:
     """A real clamd whose only signatures detect the EICAR test file."""
-    from hdms_common.testing.servers import ClamdServer
+    from hdms_run.servers import ClamdServer
 
     server = ClamdServer()
     server.start()

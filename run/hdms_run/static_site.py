@@ -17,7 +17,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
-import gateway
+from hdms_run import gateway
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 CHUNK = 64 * 1024

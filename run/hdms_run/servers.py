@@ -68,7 +68,7 @@ DEFAULT_START_TIMEOUT = 30.0
 # A fast shutdown takes well under a second; past this the process group is killed.
 STOP_TIMEOUT = 15.0
 # The shipped ClamAV body signature: finds the EICAR string anywhere in a file.
-EICAR_SIGNATURES = Path(__file__).resolve().parent / "test_data" / "eicar.ndb"
+EICAR_SIGNATURES = Path(__file__).resolve().parent / "clamd_data" / "eicar.ndb"
 
 _DEPS_SCRIPT = "scripts/ensure-test-deps.sh"
 # nginx, pgbouncer and clamd live here, and these folders are not on an ordinary user's PATH.

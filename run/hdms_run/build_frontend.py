@@ -13,7 +13,7 @@ and the caller serves the API alone. The build's output goes to var/log/web-buil
 that failed is not tried again for the same sources (every `make run` would wait for the same
 error) until the sources change or the command line asks (`make web` does).
 
-    python scripts/build_frontend.py [--force] [--deps-only]
+    python run/hdms_run/build_frontend.py [--force] [--deps-only]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend-service"
 STAMP = ".build-stamp"
 MIN_NODE_MAJOR = 20

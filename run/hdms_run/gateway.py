@@ -11,13 +11,15 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "nginx" / "hdms.conf.template"
+from hdms_run.services import SERVICES
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "nginx" / "hdms.conf.template"
 _TOKEN = re.compile(r"%%([A-Z_]+)%%")
 ACCEL_PREFIX = "/_protected_files/"
-ROOT = Path(__file__).resolve().parent.parent
 #: Where the compose image and the default stack find the web application's static export.
 WEB_ROOT = ROOT / "frontend-service" / "out"
 
@@ -91,6 +93,22 @@ def render(values: Mapping[str, str], template: Path = TEMPLATE) -> str:
     return _TOKEN.sub(replace, text)
 
 
+def upstreams(address: Callable[[str, int], str]) -> dict[str, str]:
+    """The template's <NAME>_UPSTREAM values, one per listener of each service in the registry:
+    ``address(listener name, documented port)`` gives its host:port."""
+    return {
+        f"{name.upper()}_UPSTREAM": address(name, port)
+        for service in SERVICES
+        for name, port in service.ports
+    }
+
+
+def compose_upstreams() -> dict[str, str]:
+    """The upstreams in docker-compose.yml: each service's container on its documented ports."""
+    hosts = {name: s.directory for s in SERVICES for name, _ in s.ports}
+    return upstreams(lambda name, port: f"{hosts[name]}:{port}")
+
+
 def values_from_env(env: Mapping[str, str]) -> dict[str, str]:
     """The template's values from the stack's environment (see .env.example)."""
     return {
@@ -98,11 +116,10 @@ def values_from_env(env: Mapping[str, str]) -> dict[str, str]:
         "ERROR_LOG": env.get("GATEWAY_ERROR_LOG", "/dev/stderr"),
         "ACCESS_LOG": env.get("GATEWAY_ACCESS_LOG", "/dev/stdout"),
         "CORS_ORIGIN_MAP": cors_origin_map(env.get("CORS_ORIGINS", "")),
-        "AUTH_UPSTREAM": env.get("AUTH_UPSTREAM", "127.0.0.1:8000"),
-        "TICKET_UPSTREAM": env.get("TICKET_UPSTREAM", "127.0.0.1:8002"),
-        "COMMUNICATION_UPSTREAM": env.get("COMMUNICATION_UPSTREAM", "127.0.0.1:8003"),
-        "WEBSOCKET_UPSTREAM": env.get("WEBSOCKET_UPSTREAM", "127.0.0.1:8004"),
-        "FILE_UPSTREAM": env.get("FILE_UPSTREAM", "127.0.0.1:8005"),
+        **{
+            key: env.get(key, default)
+            for key, default in upstreams(lambda name, port: f"127.0.0.1:{port}").items()
+        },
         "FILE_MAX_BYTES": env.get("FILE_MAX_BYTES", str(1024**3)),
         "FILE_STORAGE_DIR": env.get("FILE_STORAGE_DIR", "/var/lib/hdms/files").rstrip("/"),
         "ACCEL_PREFIX": env.get("FILE_ACCEL_REDIRECT_PREFIX", ACCEL_PREFIX),
@@ -115,8 +132,14 @@ def values_from_env(env: Mapping[str, str]) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--output", "-o", help="Write here instead of standard output.")
+    parser.add_argument(
+        "--compose",
+        action="store_true",
+        help="Upstreams are docker-compose.yml's service containers (the gateway image).",
+    )
     args = parser.parse_args(argv)
-    text = render(values_from_env(os.environ))
+    env = {**compose_upstreams(), **os.environ} if args.compose else dict(os.environ)
+    text = render(values_from_env(env))
     if args.output:
         Path(args.output).write_text(text)
     else:

@@ -14,9 +14,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from hdms_common.testing.servers import free_port
+from hdms_run.servers import free_port
 
-EMBEDDED = Path(__file__).resolve().parent / "embedded.py"
 READY_LINE = "Press Ctrl-C to stop."
 
 
@@ -53,7 +52,8 @@ def start_embedded(
     process = subprocess.Popen(
         [
             sys.executable,
-            str(EMBEDDED),
+            "-m",
+            "hdms_run.embedded",
             "--port",
             str(port),
             "--var-dir",
