@@ -293,6 +293,11 @@ def test_nginx_serves_static_files_and_proxies_to_an_http_server(tmp_path: Path)
                 assert response.read() == b"hello from nginx\n"
             with urllib.request.urlopen(f"{nginx.url}/api/tickets", timeout=5) as response:
                 assert response.read() == b"backend saw /api/tickets"
+            # nginx writes a request's log line after its answer has left: wait for it.
+            deadline = time.monotonic() + 5
+            while nginx.access_log_path.read_text().count("GET") < 2:
+                assert time.monotonic() < deadline, nginx.access_log_path.read_text()
+                time.sleep(0.02)
             assert nginx.access_log_path.read_text().count("GET") == 2
             assert "client_body_temp_path" in nginx.config_path.read_text()
     finally:

@@ -125,6 +125,7 @@ def test_celery_worker_killed_mid_transcode_the_file_still_ends_ready(stack: Cha
     worker = stack.process("file-celery-worker")
     key = _upload(stack, requestor, "walkthrough.mp4", video)
     wait_for(lambda: _status(stack, requestor, key) == "processing", 30, 0.05, "the transcode")
+    processing_since = time.monotonic()
     # The whole worker dies (an OOM kill, a lost host): pool processes first, then the worker.
     pool = children_of(worker.pid)
     for pid in [*pool, worker.pid]:
@@ -136,7 +137,9 @@ def test_celery_worker_killed_mid_transcode_the_file_still_ends_ready(stack: Cha
     killed_at = time.monotonic()
     stack.supervisor.respawn("file-celery-worker")
     # The task stays unacknowledged in Redis until its visibility timeout (longer than any
-    # task may run); the periodic sweep is what notices the file. It is run now, as beat would.
+    # task may run); the periodic sweep is what notices the file. It is run now, as beat would,
+    # once the file has been processing for longer than the sweep's FILE_STALE_AFTER_SECONDS.
+    time.sleep(max(0.0, 1.5 - (time.monotonic() - processing_since)))
     swept = subprocess.run(
         [str(Path(sys.executable).with_name("hdms")), "files-sweep"],
         env={**stack.supervisor.env, "FILE_STALE_AFTER_SECONDS": "1"},
