@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, check_version, update_versioned
 from hdms_common.errors import Conflict, Forbidden, IllegalTransition, Invalid, StaleVersion
+from hdms_common.event_types import EventType
 from ticket_service.actors import is_system
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Approval, SubTicket, Ticket
@@ -248,7 +249,7 @@ class Transition:
     payload: type[ma.Schema]
     guards: tuple[Guard, ...] = ()
     effect: Effect = _nothing
-    event: str = "ticket.status_changed"
+    event: str = EventType.TICKET_STATUS_CHANGED
     #: False for actions that only another operation may trigger (approval decisions).
     public: bool = True
     #: Lock the ticket row before the guards run (guards that read other rows).
@@ -282,7 +283,7 @@ TRANSITIONS: dict[Action, Transition] = {
             payloads.AssignSchema,
             guards=(assignee_holds_role,),
             effect=_assign,
-            event="ticket.assigned",
+            event=EventType.TICKET_ASSIGNED,
         ),
         _t(
             Action.REASSIGN,
@@ -292,7 +293,7 @@ TRANSITIONS: dict[Action, Transition] = {
             payloads.AssignSchema,
             guards=(assignee_differs, assignee_holds_role),
             effect=_assign,
-            event="ticket.assigned",
+            event=EventType.TICKET_ASSIGNED,
         ),
         _t(
             Action.REJECT,
@@ -335,7 +336,7 @@ TRANSITIONS: dict[Action, Transition] = {
             payloads.ProgressSchema,
             guards=(progress_not_decreasing,),
             effect=_progress,
-            event="ticket.updated",
+            event=EventType.TICKET_UPDATED,
             reason_field="note",
         ),
         _t(

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, utcnow
 from hdms_common.errors import Conflict, Forbidden, NotFound
+from hdms_common.event_types import EventType
 from hdms_common.pagination import Page, keyset_page
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
@@ -79,7 +80,7 @@ def request_approval(
     session.flush()
     record_event(
         session=session,
-        event_type="approval.requested",
+        event_type=EventType.APPROVAL_REQUESTED,
         ticket=ticket,
         actor_id=actor.id,
         now=now,
@@ -128,7 +129,7 @@ def cancel_approval_round(
         session.flush()
         record_event(
             session=session,
-            event_type="approval.decided",
+            event_type=EventType.APPROVAL_DECIDED,
             ticket=ticket,
             actor_id=actor.id,
             now=now,
@@ -297,7 +298,7 @@ def decide_approval(
         ticket = get_visible_ticket(session=session, actor=actor, ticket_id=approval.ticket_id)
     record_event(
         session=session,
-        event_type="approval.decided",
+        event_type=EventType.APPROVAL_DECIDED,
         ticket=ticket,
         actor_id=actor.id,
         now=now,
@@ -438,7 +439,7 @@ def _end_round_if_decided(
         )
     record_event(
         session=session,
-        event_type="approval.decided",
+        event_type=EventType.APPROVAL_DECIDED,
         ticket=ticket,
         actor_id=SYSTEM_ACTOR.id,
         now=now,

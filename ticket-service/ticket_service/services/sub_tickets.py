@@ -21,6 +21,7 @@ from hdms_common.errors import (
     Invalid,
     NotFound,
 )
+from hdms_common.event_types import EventType
 from ticket_service import fsm
 from ticket_service.models import SubTicket, Ticket
 from ticket_service.services.audit import append_audit, jsonable
@@ -123,9 +124,9 @@ def create_sub_ticket(
         request_id=request_id,
         now=now,
     )
-    _event(session, "sub_ticket.created", parent, sub_ticket, actor, now, request_id)
+    _event(session, EventType.SUB_TICKET_CREATED, parent, sub_ticket, actor, now, request_id)
     if assignee_id:
-        _event(session, "sub_ticket.assigned", parent, sub_ticket, actor, now, request_id)
+        _event(session, EventType.SUB_TICKET_ASSIGNED, parent, sub_ticket, actor, now, request_id)
     return sub_ticket
 
 
@@ -221,7 +222,7 @@ def update_sub_ticket(
             now=now,
         )
     if "assignee_id" in diff:
-        _event(session, "sub_ticket.assigned", parent, sub_ticket, actor, now, request_id)
+        _event(session, EventType.SUB_TICKET_ASSIGNED, parent, sub_ticket, actor, now, request_id)
     return sub_ticket
 
 
@@ -264,5 +265,5 @@ def change_sub_ticket_status(
         request_id=request_id,
         now=now,
     )
-    _event(session, "sub_ticket.status_changed", parent, sub_ticket, actor, now, request_id)
+    _event(session, EventType.SUB_TICKET_STATUS_CHANGED, parent, sub_ticket, actor, now, request_id)
     return sub_ticket

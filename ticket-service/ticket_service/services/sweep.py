@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from hdms_common.db import DbSession
 from hdms_common.errors import DomainError
+from hdms_common.event_types import EventType
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Ticket
@@ -97,7 +98,7 @@ def mark_breaches(
         )
         record_event(
             session=session,
-            event_type="ticket.sla_breached",
+            event_type=EventType.TICKET_SLA_BREACHED,
             ticket=ticket,
             actor_id=SYSTEM_ACTOR.id,
             now=now,
@@ -214,7 +215,7 @@ def store_sla_status(
     if first_at_risk:
         record_event(
             session=session,
-            event_type="ticket.sla_at_risk",
+            event_type=EventType.TICKET_SLA_AT_RISK,
             ticket=ticket,
             actor_id=SYSTEM_ACTOR.id,
             now=now,

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, check_version, update_versioned, utcnow
 from hdms_common.errors import Conflict, Forbidden, Invalid
+from hdms_common.event_types import EventType
 from hdms_common.pagination import OrderKey, Page, SortKey, keyset_page
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
@@ -161,7 +162,7 @@ def create_ticket(
             name: [None, getattr(ticket, name)]
             for name in (*EDITABLE_FIELDS, "department_id", "attachments")
         },
-        event_type="ticket.created",
+        event_type=EventType.TICKET_CREATED,
         request_id=request_id,
         now=now,
     )
@@ -308,7 +309,7 @@ def update_ticket(
             actor_id=actor.id,
             action="update",
             changes=diff,
-            event_type="ticket.updated",
+            event_type=EventType.TICKET_UPDATED,
             request_id=request_id,
             now=now,
             changed=sorted(diff),
@@ -337,7 +338,7 @@ def delete_ticket(
         actor_id=actor.id,
         action="delete",
         changes=diff,
-        event_type="ticket.updated",
+        event_type=EventType.TICKET_UPDATED,
         request_id=request_id,
         now=now,
         changed=["deleted_at"],
@@ -391,7 +392,7 @@ def override_sla(
         action="sla_override",
         changes=diff,
         reason=reason,
-        event_type="ticket.updated",
+        event_type=EventType.TICKET_UPDATED,
         request_id=request_id,
         now=now,
         changed=sorted(diff),
@@ -428,7 +429,7 @@ def add_attachment(
         actor_id=actor.id,
         action="attachment_added",
         changes={"attachments": [None, dict(attachment)]},
-        event_type="ticket.attachment_added",
+        event_type=EventType.TICKET_ATTACHMENT_ADDED,
         request_id=request_id,
         now=now,
         file_key=attachment["file_key"],

@@ -14,6 +14,7 @@ from typing import Any
 
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession
+from hdms_common.event_types import EventType
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Ticket
@@ -146,9 +147,9 @@ def _record_transition_event(
     request_id: str | None,
 ) -> None:
     extra: dict[str, Any]
-    if transition.event == "ticket.assigned":
+    if transition.event == EventType.TICKET_ASSIGNED:
         extra = {"previous_assignee_id": before.get("assignee_id")}
-    elif transition.event == "ticket.updated":
+    elif transition.event == EventType.TICKET_UPDATED:
         extra = {"changed": sorted(k for k in before if k != "status")}
     else:
         extra = {
