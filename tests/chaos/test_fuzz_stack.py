@@ -4,7 +4,8 @@ SQLite keeps a NUL byte or a lone UTF-16 surrogate that PostgreSQL (or psycopg2'
 refuses, so input that is harmless in the embedded mode can be a 500 here. Two parts: a fixed
 set of hostile strings sent into the text fields and query parameters of the main operations,
 and a short schemathesis run (`make fuzz-stack` runs a long one). Both require 0 answers of 5xx.
-Runs last in this folder ("zz"): the fuzzer writes whatever it likes as its users.
+Runs after the fault tests (the `after_faults` mark, ordered by conftest.py): the fuzzer writes
+whatever it likes as its users.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from chaos_helpers import ROOT, ChaosStack
 
@@ -30,6 +32,8 @@ def _load_fuzz_script() -> Any:
 
 
 fuzz_api = _load_fuzz_script()
+
+pytestmark = pytest.mark.after_faults
 
 #: Seconds per API. Schemathesis' coverage phase (boundary and wrong-type values for every field
 #: of every operation, the same each run) reaches every operation within it; its random phases
