@@ -279,18 +279,12 @@ def decide_approval(
         now=now,
     )
     if outcome != "pending":
-        approval.status = outcome
-        approval.decided_at = now
-        session.flush()
-        ticket = apply_transition(
+        ticket = _end_round(
             session=session,
-            ticket_id=approval.ticket_id,
-            action=fsm.Action.APPROVAL_DECIDED,
+            approval=approval,
+            outcome=outcome,
             actor=actor,
-            payload={},
             policy=policy,
-            facts={"approval_outcome": outcome},
-            extra_roles=frozenset({fsm.Role.APPROVER}),
             now=now,
             request_id=request_id,
         )
@@ -310,6 +304,35 @@ def decide_approval(
     )
     session.refresh(approval)
     return approval
+
+
+def _end_round(
+    *,
+    session: DbSession,
+    approval: Approval,
+    outcome: str,
+    actor: CurrentUser,
+    policy: TicketPolicy,
+    now: datetime,
+    request_id: str | None,
+) -> Ticket:
+    """Record a round's outcome and move its ticket on (the approval_decided transition), the
+    same whether the last decision or a drop-out completed it."""
+    approval.status = outcome
+    approval.decided_at = now
+    session.flush()
+    return apply_transition(
+        session=session,
+        ticket_id=approval.ticket_id,
+        action=fsm.Action.APPROVAL_DECIDED,
+        actor=actor,
+        payload={},
+        policy=policy,
+        facts={"approval_outcome": outcome},
+        extra_roles=frozenset({fsm.Role.APPROVER}),
+        now=now,
+        request_id=request_id,
+    )
 
 
 # --- approvers who lose HDMS access drop out -------------------------------------------------
@@ -422,18 +445,12 @@ def _end_round_if_decided(
         approval.decided_at = now
         session.flush()
     else:
-        approval.status = outcome
-        approval.decided_at = now
-        session.flush()
-        ticket = apply_transition(
+        ticket = _end_round(
             session=session,
-            ticket_id=approval.ticket_id,
-            action=fsm.Action.APPROVAL_DECIDED,
+            approval=approval,
+            outcome=outcome,
             actor=SYSTEM_ACTOR,
-            payload={},
             policy=policy,
-            facts={"approval_outcome": outcome},
-            extra_roles=frozenset({fsm.Role.APPROVER}),
             now=now,
             request_id=request_id,
         )
