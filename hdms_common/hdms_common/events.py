@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import redis
 
 from hdms_common.db import utcnow
+from hdms_common.errors import DependencyUnavailable
 from hdms_common.event_types import EventType
 
 log = logging.getLogger(__name__)
@@ -145,6 +146,35 @@ class EventConsumer:
         self.consumer = consumer or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
         self.claim_idle_ms = claim_idle_ms
         self._stopping = threading.Event()
+
+    @classmethod
+    def from_url(
+        cls,
+        redis_url: str | None,
+        *,
+        group: str,
+        handler: Handler,
+        stream: str = TICKET_EVENTS_STREAM,
+        consumer: str | None = None,
+        claim_idle_ms: int = 60_000,
+    ) -> EventConsumer:
+        """A consumer on the Redis at ``redis_url`` (a 503-style error when there is none: the
+        embedded mode hands events over in-process instead)."""
+        if not redis_url:
+            raise DependencyUnavailable(
+                "REDIS_URL is not set; the embedded mode uses the in-process bus."
+            )
+        client = redis.Redis.from_url(
+            redis_url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=30
+        )
+        return cls(
+            client,
+            group=group,
+            handler=handler,
+            stream=stream,
+            consumer=consumer,
+            claim_idle_ms=claim_idle_ms,
+        )
 
     def ensure_group(self) -> None:
         try:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import logging
 
-import redis
 from flask import Flask
 
 from hdms_common.access import AccessChange
 from hdms_common.app import settings_of
-from hdms_common.errors import DependencyUnavailable, DomainError
+from hdms_common.errors import DomainError
 from hdms_common.events import (
     ACCESS_EVENTS_STREAM,
     EMPLOYEE_ACCESS_CHANGED,
@@ -81,19 +80,8 @@ def build_access_consumer(
     app: Flask, *, consumer: str | None = None, claim_idle_ms: int = 60_000
 ) -> EventConsumer:
     """An EventConsumer of the access stream in ticket-service's group (REDIS_URL must be set)."""
-    settings = settings_of(app)
-    if not settings.redis_url:
-        raise DependencyUnavailable(
-            "REDIS_URL is not set; the embedded mode uses the in-process bus."
-        )
-    client = redis.Redis.from_url(
-        settings.redis_url,
-        socket_connect_timeout=2,
-        socket_keepalive=True,
-        health_check_interval=30,
-    )
-    return EventConsumer(
-        client,
+    return EventConsumer.from_url(
+        settings_of(app).redis_url,
         group=GROUP,
         handler=AccessChangeHandler(app),
         stream=ACCESS_EVENTS_STREAM,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-import redis
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +20,6 @@ from communication_service.services import events
 from hdms_common.app import settings_of
 from hdms_common.auth import MODERATOR, service_token
 from hdms_common.clients import AuthClient
-from hdms_common.errors import DependencyUnavailable
 from hdms_common.events import Event, EventConsumer
 
 log = logging.getLogger(__name__)
@@ -99,19 +97,8 @@ def build_consumer(
     app: Flask, *, consumer: str | None = None, claim_idle_ms: int = 60_000
 ) -> EventConsumer:
     """An EventConsumer of the ticket events stream for this app (REDIS_URL must be set)."""
-    settings = settings_of(app)
-    if not settings.redis_url:
-        raise DependencyUnavailable(
-            "REDIS_URL is not set; the embedded mode uses the in-process bus."
-        )
-    client = redis.Redis.from_url(
-        settings.redis_url,
-        socket_connect_timeout=2,
-        socket_keepalive=True,
-        health_check_interval=30,
-    )
-    return EventConsumer(
-        client,
+    return EventConsumer.from_url(
+        settings_of(app).redis_url,
         group=GROUP,
         handler=TicketEventHandler(app),
         consumer=consumer,
