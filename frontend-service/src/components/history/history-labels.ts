@@ -66,6 +66,7 @@ const FIELDS: Record<string, string> = {
   resolution_breached_at: "Resolution breached",
   sla_status: "SLA",
   sla_paused_seconds: "SLA time paused (s)",
+  sla_paused_at: "SLA clocks paused",
   first_response_at_risk_at: "First response at risk",
   resolution_at_risk_at: "Resolution at risk",
   resolution_due_overridden_at: "Due time overridden",
@@ -109,6 +110,7 @@ export const TIME_FIELDS = new Set([
   "first_response_at_risk_at",
   "resolution_at_risk_at",
   "resolution_due_overridden_at",
+  "sla_paused_at",
 ]);
 /** Fields not worth a line (ids of rows, shown elsewhere). */
 export const HIDDEN_FIELDS = new Set(["status", "sub_ticket_id", "approval_id", "version", "updated_at"]);
