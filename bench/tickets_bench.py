@@ -34,6 +34,7 @@ from pathlib import Path
 
 import psycopg2
 import requests
+from ticket_bulk import load_tickets
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,33 +54,6 @@ def timed(call: Callable[[], object], count: int, warmup: int = 5) -> tuple[floa
         call()
         samples.append((time.perf_counter() - start) * 1000)
     return percentile(samples, 0.5), percentile(samples, 0.95)
-
-
-BULK_INSERT = """
-INSERT INTO tickets (
-    id, number, title, description, department_id, requestor_id, assignee_id, priority, category,
-    status, version, progress, first_response_due_at, resolution_due_at, sla_status, attachments,
-    created_at, updated_at, acknowledged_at, resolved_at, closed_at
-)
-SELECT
-    gen_random_uuid(),
-    'HD-' || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END,
-    (ARRAY['Laptop', 'Printer', 'VPN', 'Badge', 'Chair', 'Monitor', 'Phone', 'Desk'])[1 + n %% 8]
-        || ' issue number ' || n,
-    'Something about '
-        || (ARRAY['power', 'network', 'screen', 'keyboard', 'access', 'noise'])[1 + n %% 6]
-        || ' reported by user ' || (n %% 1000),
-    CASE WHEN n %% 10 = 0 THEN %(department)s::uuid ELSE (%(departments)s::uuid[])[1 + n %% 9] END,
-    CASE WHEN n %% 1000 = 0 THEN %(requestor)s::uuid ELSE md5((n %% 997)::text)::uuid END,
-    NULL,
-    (ARRAY['low', 'medium', 'high', 'critical'])[1 + n %% 4],
-    'bulk',
-    CASE WHEN n %% 3 = 0 THEN 'under_review' ELSE 'new' END,
-    1, 0,
-    now() + interval '1 day', now() + interval '5 days', 'on_track', '[]'::jsonb,
-    now() - (n %% 525600) * interval '1 minute', now(), NULL, NULL, NULL
-FROM generate_series(%(first)s, %(last)s) AS n
-"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             "moderator": token({"moderator": [department]}),
             "requestor": token({"requestor": [department]}, requestor_id),
         }
-        other_departments = "{" + ",".join(str(uuid.uuid4()) for _ in range(9)) + "}"
+        other_departments = [str(uuid.uuid4()) for _ in range(9)]
         http = requests.Session()
         bouncer_connection = psycopg2.connect(bouncer.url)
         bouncer_connection.autocommit = True
@@ -200,20 +174,14 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             started = time.perf_counter()
             with direct.cursor() as cursor:
-                step = 250_000
-                for first in range(loaded + 1, size + 1, step):
-                    cursor.execute(
-                        BULK_INSERT,
-                        {
-                            "department": str(department),
-                            "departments": other_departments,
-                            "requestor": str(requestor_id),
-                            "first": first,
-                            "last": min(size, first + step - 1),
-                        },
-                    )
-                cursor.execute("SELECT setval('ticket_number_seq', %s)", (10**8 + size,))
-                cursor.execute("ANALYZE tickets")
+                load_tickets(
+                    cursor,
+                    first=loaded + 1,
+                    last=size,
+                    department=str(department),
+                    departments=other_departments,
+                    requestor=str(requestor_id),
+                )
             loaded = size
             print(f"\nloaded {size:,} tickets in {time.perf_counter() - started:.1f} s", flush=True)
             runs = {
