@@ -95,9 +95,16 @@ postman-run: postman
 		-e postman/hdms.postman_environment.json \
 		--env-var baseUrl=http://localhost:$$($(PY) -c 'import json;print(json.load(open("var/stack/state.json"))["ports"]["gateway"])')
 
-## bench: the benchmarks in bench/ (not part of the tests)
-bench: $(VENV)/.installed-dev
+$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements/bench.txt
+	$(PIP) install --quiet -r requirements/bench.txt
+	touch $@
+
+## bench: the benchmarks in bench/ (not part of the tests), among them HDMS against
+## django-helpdesk 2.6.1 in the same run (bench/stack_bench.py; wrk from Debian, the peer in
+## its own virtualenv under var/bench)
+bench: $(VENV)/.installed-bench
 	bash scripts/ensure-test-deps.sh
+	bash scripts/ensure-bench-deps.sh
 	$(PY) bench/run.py
 
 ## fuzz: schemathesis against each service's OpenAPI, as every demo role (no 5xx allowed)
