@@ -638,6 +638,8 @@ def main(argv: list[str] | None = None) -> int:
         raise Interrupted
 
     signal.signal(signal.SIGTERM, on_term)
+    # Also when started in the background, where SIGINT would be ignored from the start.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     lock = claim(args.out)
     try:
         results = run(args)
