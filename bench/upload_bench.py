@@ -57,6 +57,12 @@ def peak_rss_mib(pid: int) -> float:
     return int(match.group(1)) / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads) so far, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def body(size_mib: int, digest: object) -> Iterator[bytes]:
     yield (
         b'--bench\r\nContent-Disposition: form-data; name="file"; filename="bench.log"\r\n'
@@ -140,11 +146,13 @@ def main() -> None:
         rss_before = peak_rss_mib(worker)
 
         digest = hashlib.sha256()
+        cpu_before = cpu_seconds(worker)
         started = time.perf_counter()
         response = requests.post(
             f"{url}/api/files/upload/", data=body(args.mib, digest), headers=headers, timeout=3600
         )
         elapsed = time.perf_counter() - started
+        worker_cpu = cpu_seconds(worker) - cpu_before
         response.raise_for_status()
         assert response.json()["sha256"] == digest.hexdigest()
         rss_after = peak_rss_mib(worker)
@@ -157,6 +165,11 @@ def main() -> None:
         print(f"upload throughput    {upload_rate:8.1f} MiB/s  ({elapsed:.1f} s, sha256 + fsync)")
         print(f"dd throughput        {dd_rate:8.1f} MiB/s  (bs=1M conv=fdatasync, same folder)")
         print(f"ratio upload / dd    {upload_rate / dd_rate:8.2f}")
+        per_gib = worker_cpu / args.mib * 1024
+        print(
+            f"worker CPU           {worker_cpu:8.2f} s    ({per_gib:.2f} s per GiB, user + system,"
+            " all threads)"
+        )
         print(
             f"worker peak RSS      {rss_after:8.1f} MiB  (before the upload {rss_before:.1f} MiB,"
             f" growth {rss_after - rss_before:.1f} MiB)"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hdms_common.db import Timestamps, UUIDPrimaryKey
 from ticket_service.extensions import db
-from ticket_service.statuses import Status
+from ticket_service.statuses import ACTIVE, Status
 
 STATUSES = tuple(status.value for status in Status)
 PRIORITIES = ("low", "medium", "high", "critical")
@@ -22,6 +22,57 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 #: The expression the full-text index is built on; queries must use exactly the same one.
 SEARCH_DOCUMENT = "to_tsvector('english'::regconfig, (title::text || ' '::text) || description)"
+
+
+#: Running tickets: the ones whose SLA clocks the sweep watches (statuses.ACTIVE).
+_RUNNING = "deleted_at IS NULL AND " + _in("status", tuple(status.value for status in ACTIVE))
+
+
+def _partial_index(name: str, columns: tuple[str, ...], where: str) -> sa.Index:
+    condition = sa.text(f"{_RUNNING} AND {where}")
+    return sa.Index(name, *columns, postgresql_where=condition, sqlite_where=condition)
+
+
+_FIRST_RESPONSE_RUNS = "acknowledged_at IS NULL"
+_RESOLUTION_RUNS = "acknowledged_at IS NOT NULL"
+_UNBREACHED = "first_response_breached_at IS NULL AND resolution_breached_at IS NULL"
+
+#: What the SLA sweep reads (services/sweep.py), so that a pass reads only the tickets it
+#: changes, never every open ticket nor every ticket at risk: per clock, the unbreached running
+#: clocks on track and at risk by (priority, due time), whose ranges hold exactly the tickets
+#: that come at risk or go back on track; the clocks at risk not marked yet; and the clocks
+#: not marked breached by due time. Each is small next to the table or read by a narrow range.
+SLA_SWEEP_INDEXES = (
+    *(
+        _partial_index(
+            f"ix_tickets_sla_{clock}_{status}",
+            ("priority", f"{clock}_due_at"),
+            f"{runs} AND {_UNBREACHED} AND sla_status = '{status}'",
+        )
+        for clock, runs in (
+            ("first_response", _FIRST_RESPONSE_RUNS),
+            ("resolution", _RESOLUTION_RUNS),
+        )
+        for status in ("on_track", "at_risk")
+    ),
+    _partial_index(
+        "ix_tickets_sla_at_risk_unmarked",
+        ("id",),
+        "sla_status = 'at_risk' AND ("
+        f"({_FIRST_RESPONSE_RUNS} AND first_response_at_risk_at IS NULL)"
+        f" OR ({_RESOLUTION_RUNS} AND resolution_at_risk_at IS NULL))",
+    ),
+    _partial_index(
+        "ix_tickets_sla_first_response_unbreached",
+        ("first_response_due_at",),
+        f"{_FIRST_RESPONSE_RUNS} AND first_response_breached_at IS NULL",
+    ),
+    _partial_index(
+        "ix_tickets_sla_resolution_unbreached",
+        ("resolution_due_at",),
+        "resolution_breached_at IS NULL",
+    ),
+)
 
 
 class Ticket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defined,misc]
@@ -46,7 +97,7 @@ class Ticket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defined
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     resolution_note: Mapped[str | None] = mapped_column(sa.Text)
-    first_response_due_at: Mapped[datetime] = mapped_column(index=True)
+    first_response_due_at: Mapped[datetime]
     resolution_due_at: Mapped[datetime] = mapped_column(index=True)
     #: When the clocks stopped (postponed, resolved); None while they run.
     sla_paused_at: Mapped[datetime | None]
@@ -100,4 +151,5 @@ class Ticket(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defined
         # Keyset order of the list and of every filtered list.
         sa.Index("ix_tickets_created_at_id", "created_at", "id"),
         sa.Index("ix_tickets_search", sa.text(SEARCH_DOCUMENT), postgresql_using="gin"),
+        *SLA_SWEEP_INDEXES,
     )

@@ -61,19 +61,70 @@ def sla_status_of(ticket: Ticket, *, policy: TicketPolicy, now: datetime) -> str
     clock = running_clock(ticket)
     if clock is None:
         return "on_track"
-    target = policy.targets.get(ticket.priority)
-    if clock == "first_response":
-        due = ticket.first_response_due_at
-        total = target.first_response_hours * HOUR if target else HOUR
-    else:
-        due = ticket.resolution_due_at
-        total = target.resolution_hours * HOUR if target else HOUR
+    due = ticket.first_response_due_at if clock == "first_response" else ticket.resolution_due_at
     remaining = policy.calendar.seconds_between(now, due)
     if remaining <= 0:
         return "breached"
-    if remaining < policy.at_risk_fraction * max(total, 1.0):
+    if remaining < at_risk_share(policy, priority=ticket.priority, clock=clock):
         return "at_risk"
     return "on_track"
+
+
+def at_risk_share(policy: TicketPolicy, *, priority: str, clock: str) -> float:
+    """Business seconds left under which a running clock is at risk: the configured fraction of
+    its target (of one hour for a priority without a target)."""
+    target = policy.targets.get(priority)
+    if clock == "first_response":
+        total = target.first_response_hours * HOUR if target else HOUR
+    else:
+        total = target.resolution_hours * HOUR if target else HOUR
+    return policy.at_risk_fraction * max(total, 1.0)
+
+
+MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class RiskBounds:
+    """The due times at which :func:`sla_status_of` changes at one instant, so that the sweep
+    can find the tickets whose status changes with an index range instead of computing every
+    ticket's status.
+
+    A running, unbreached clock is at risk exactly when ``opens < due < limits[(priority,
+    clock)]``: at or before ``opens`` no business time is left (the live status says breached,
+    the breach is marked by wall-clock time), from the limit on at least the at-risk share is.
+    """
+
+    opens: datetime
+    limits: dict[tuple[str, str], datetime]
+
+
+def risk_bounds(*, policy: TicketPolicy, priorities: tuple[str, ...], now: datetime) -> RiskBounds:
+    """The :class:`RiskBounds` of ``now`` for each priority and clock."""
+    calendar = policy.calendar
+    # The latest instant with no business time after now: now itself in working hours, else
+    # the next opening (due times are microsecond values).
+    opens = calendar.add(now, MICROSECOND.total_seconds()) - MICROSECOND
+    limits = {
+        (priority, clock): _first_instant_with(
+            policy, now, at_risk_share(policy, priority=priority, clock=clock)
+        )
+        for priority in priorities
+        for clock in CLOCKS
+    }
+    return RiskBounds(opens=opens, limits=limits)
+
+
+def _first_instant_with(policy: TicketPolicy, now: datetime, seconds: float) -> datetime:
+    """The earliest instant ``due`` with ``seconds_between(now, due) >= seconds``, to the
+    microsecond and with the same float comparison as :func:`sla_status_of`."""
+    calendar = policy.calendar
+    instant = calendar.add(now, seconds)
+    while calendar.seconds_between(now, instant) < seconds:
+        instant += MICROSECOND
+    while instant > now and calendar.seconds_between(now, instant - MICROSECOND) >= seconds:
+        instant -= MICROSECOND
+    return instant
 
 
 def pause_changes(*, now: datetime) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from hdms_common.event_types import EventType
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
 from ticket_service.models import Ticket
+from ticket_service.models.tickets import PRIORITIES
 from ticket_service.services import sla
 from ticket_service.services.audit import append_audit
 from ticket_service.services.events import record_event
@@ -131,27 +132,14 @@ def sweep_tickets(
         if _automatic(session, ticket_id, fsm.Action.CLOSE, "closed automatically", policy, now):
             report.closed.append(str(ticket_id))
 
-    overdue = sa.select(Ticket.id).where(
-        alive,
-        Ticket.status.in_(ACTIVE),
-        sa.or_(
-            sa.and_(
-                Ticket.acknowledged_at.is_(None),
-                Ticket.first_response_breached_at.is_(None),
-                Ticket.first_response_due_at <= now,
-            ),
-            sa.and_(Ticket.resolution_breached_at.is_(None), Ticket.resolution_due_at <= now),
-        ),
-    )
+    overdue = _overdue(now=now)
     for ticket_id in _ids(session, overdue.limit(batch)):
         number = session.scalar(sa.select(Ticket.number).where(Ticket.id == ticket_id)) or ""
         for kind in mark_breaches(session=session, ticket_id=ticket_id, policy=policy, now=now):
             report.breaches.append((number, kind))
         session.commit()
 
-    report.refreshed = refresh_sla_status(
-        session=session, policy=policy, now=now, batch=batch, report=report
-    )
+    report.refreshed = refresh_sla_status(session=session, policy=policy, now=now, report=report)
     return report
 
 
@@ -233,56 +221,106 @@ def refresh_sla_status(
     session: DbSession,
     policy: TicketPolicy,
     now: datetime,
-    batch: int = 500,
     report: sla.SweepReport | None = None,
 ) -> int:
     """Store the live sla_status of running tickets (on_track <-> at_risk) for list filters,
     and mark each clock the first time it is at risk (ticket.sla_at_risk); returns how many
     tickets changed.
 
-    Only tickets that can be at risk are read: a clock due later than ``now`` plus the largest
-    at-risk share of any target (in business time) has more than that share left, whatever
-    its priority. So the sweep stays cheap however many tickets are open; each ticket that
-    changes is then written in its own transaction.
+    The tickets whose status changes are found by due-time ranges (:func:`sla.risk_bounds`)
+    over the partial indexes of migration 0006, so a pass reads only those tickets, however
+    many are open or already at risk; each is then checked again by the rules and written in
+    its own transaction.
     """
-    calendar = policy.calendar
-    share = policy.at_risk_fraction * sla.HOUR
-    first_horizon = calendar.add(
-        now, share * max(t.first_response_hours for t in policy.targets.values())
-    )
-    resolution_horizon = calendar.add(
-        now, share * max(t.resolution_hours for t in policy.targets.values())
-    )
-    candidates = sa.or_(
-        Ticket.sla_status == "at_risk",
-        sa.and_(Ticket.acknowledged_at.is_(None), Ticket.first_response_due_at <= first_horizon),
-        Ticket.resolution_due_at <= resolution_horizon,
-    )
     changed = 0
-    last_id: uuid.UUID | None = None
-    while True:
-        statement = (
-            sa.select(Ticket)
-            .where(
-                Ticket.deleted_at.is_(None),
-                Ticket.status.in_(ACTIVE),
-                Ticket.sla_status.in_(("on_track", "at_risk")),
-                candidates,
+    for ticket_id in _ids(session, _status_changes(policy=policy, now=now)):
+        if store_sla_status(
+            session=session, ticket_id=ticket_id, policy=policy, now=now, report=report
+        ):
+            changed += 1
+    return changed
+
+
+#: Per clock: its due time, whether it runs (by acknowledge) and its at-risk mark.
+_CLOCK_COLUMNS = {
+    "first_response": (
+        Ticket.first_response_due_at,
+        Ticket.acknowledged_at.is_(None),
+        Ticket.first_response_at_risk_at,
+    ),
+    "resolution": (
+        Ticket.resolution_due_at,
+        Ticket.acknowledged_at.is_not(None),
+        Ticket.resolution_at_risk_at,
+    ),
+}
+
+
+def _status_changes(*, policy: TicketPolicy, now: datetime) -> sa.Select[uuid.UUID]:
+    """The running tickets for which :func:`_sla_status_to_store` has something to store: those
+    whose stored on_track/at_risk differs from the live one, and those at risk whose running
+    clock is not marked yet.
+
+    Each is a range of (priority, due time) in one partial index of migration 0006 (a clock on
+    track, a clock at risk, an unmarked one) that only such tickets fall in, so the query reads
+    them and no other. The ranges are row comparisons, which only a (priority, due time) index
+    can serve: the planner cannot read them from an index that holds the tickets at risk too.
+    """
+    bounds = sla.risk_bounds(policy=policy, priorities=PRIORITIES, now=now)
+    unbreached = (
+        Ticket.first_response_breached_at.is_(None),
+        Ticket.resolution_breached_at.is_(None),
+    )
+    ranges: list[sa.ColumnElement[bool]] = []
+    for clock, (due, runs, at_risk_at) in _CLOCK_COLUMNS.items():
+        key = sa.tuple_(Ticket.priority, due)
+        at_risk_now: list[sa.ColumnElement[bool]] = []
+        for priority in PRIORITIES:
+            limit = bounds.limits[(priority, clock)]
+            of_clock = (runs, *unbreached, Ticket.priority == priority)
+            # Comes at risk.
+            ranges.append(
+                sa.and_(
+                    *of_clock,
+                    Ticket.sla_status == "on_track",
+                    key > (priority, bounds.opens),
+                    key < (priority, limit),
+                )
             )
-            .order_by(Ticket.id)
-            .limit(batch)
+            # Goes back on track (its due time moved, or the policy changed).
+            ranges.append(
+                sa.and_(*of_clock, Ticket.sla_status == "at_risk", key >= (priority, limit))
+            )
+            at_risk_now.append(
+                sa.and_(Ticket.priority == priority, due > bounds.opens, due < limit)
+            )
+        # At risk but its clock not marked yet (a change stored at_risk, not the sweep).
+        ranges.append(
+            sa.and_(
+                runs,
+                *unbreached,
+                Ticket.sla_status == "at_risk",
+                at_risk_at.is_(None),
+                sa.or_(*at_risk_now),
+            )
         )
-        if last_id is not None:
-            statement = statement.where(Ticket.id > last_id)
-        tickets = list(session.scalars(statement))
-        if not tickets:
-            session.rollback()
-            return changed
-        due = [t.id for t in tickets if _sla_status_to_store(t, policy=policy, now=now)]
-        last_id = tickets[-1].id
-        session.rollback()  # end the read before the per-ticket transactions
-        for ticket_id in due:
-            if store_sla_status(
-                session=session, ticket_id=ticket_id, policy=policy, now=now, report=report
-            ):
-                changed += 1
+    return sa.select(Ticket.id).where(
+        Ticket.deleted_at.is_(None), Ticket.status.in_(ACTIVE), sa.or_(*ranges)
+    )
+
+
+def _overdue(*, now: datetime) -> sa.Select[uuid.UUID]:
+    """The running tickets with a clock past its due time and not marked breached (read from
+    the partial indexes of migration 0006, which hold only unmarked clocks)."""
+    return sa.select(Ticket.id).where(
+        Ticket.deleted_at.is_(None),
+        Ticket.status.in_(ACTIVE),
+        sa.or_(
+            sa.and_(
+                Ticket.acknowledged_at.is_(None),
+                Ticket.first_response_breached_at.is_(None),
+                Ticket.first_response_due_at <= now,
+            ),
+            sa.and_(Ticket.resolution_breached_at.is_(None), Ticket.resolution_due_at <= now),
+        ),
+    )
