@@ -282,13 +282,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", "-v", action="store_true", help="every process")
     parser.add_argument("--keep", action="store_true", help="leave the stack running")
     args = parser.parse_args(argv)
-    shutil.rmtree(BASE, ignore_errors=True)
-    BASE.mkdir(parents=True)
     env = {
         **os.environ,
         "HDMS_STACK_DIR": str(BASE / "stack"),
         "HDMS_LOG_DIR": str(BASE / "log"),
     }
+    # A stack a previous run kept (--keep) is stopped before its folder is replaced.
+    subprocess.run([sys.executable, str(STACK), "down"], env=env, stdout=subprocess.DEVNULL)
+    shutil.rmtree(BASE, ignore_errors=True)
+    BASE.mkdir(parents=True)
     up = subprocess.run([sys.executable, str(STACK), "up", "--auto-ports", "--no-web"], env=env)
     if up.returncode != 0:
         return 1
