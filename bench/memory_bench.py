@@ -291,7 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run([sys.executable, str(STACK), "down"], env=env, stdout=subprocess.DEVNULL)
     shutil.rmtree(BASE, ignore_errors=True)
     BASE.mkdir(parents=True)
-    up = subprocess.run([sys.executable, str(STACK), "up", "--auto-ports", "--no-web"], env=env)
+    up = subprocess.run(
+        [sys.executable, str(STACK), "up", "--auto-ports", "--no-web", "--timeout", "300"], env=env
+    )
     if up.returncode != 0:
         return 1
     try:
