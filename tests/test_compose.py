@@ -98,12 +98,15 @@ def test_pgbouncer_fronts_ticket_and_communication_service_only():
 
 def test_workers_and_consumers_run_beside_the_web_processes():
     commands = {name: " ".join(service.get("command", [])) for name, service in SERVICES.items()}
-    assert "outbox-relay" in commands["ticket-outbox-relay"]
-    assert "consume-events" in commands["communication-events"]
-    assert "consume-ticket-events" in commands["file-ticket-events"]
+    background = "python -m hdms_common.background"
+    assert commands["ticket-background"].startswith(background)
+    assert "ticket_service.background:start_background_loop" in commands["ticket-background"]
+    assert "access_events" in commands["ticket-background"]
+    assert "ticket_events:build_consumer" in commands["communication-background"]
+    assert "file_service.ticket_events:consumer" in commands["file-background"]
+    assert "sweep_stale_files@" in commands["file-background"]
     assert "file_service.tasks worker" in commands["file-worker"]
     assert "clamd" in SERVICES["file-worker"]["depends_on"]
-    assert "ticket_service.tasks beat" in commands["ticket-beat"]
 
 
 def test_the_gateway_waits_for_every_service_and_shares_the_file_volume():
@@ -154,23 +157,28 @@ def test_compose_builds_and_runs_each_service_of_the_registry(service):
     }
     assert entry["expose"] == [str(port) for _, port in service.ports]
     assert "command" not in entry  # the image's gunicorn on its ports
+    assert entry["environment"]["WEB_CONCURRENCY"] == str(service.web_workers)
     assert ("pgbouncer" in entry["depends_on"]) == service.uses_pgbouncer
 
 
 @pytest.mark.parametrize("service", registry.SERVICES, ids=lambda s: s.directory)
 def test_compose_runs_each_background_process_of_the_registry(service):
-    flask_commands = {c.name: c.flask_command for c in service.commands}
     expected = {service.directory}
     for process in service.background:
         entry = SERVICES[process.compose_name]
         expected.add(process.compose_name)
         assert entry["build"] == SERVICES[service.directory]["build"]
-        command = " ".join(entry["command"])
-        if process.hdms_command:
-            flask = f"flask --app {service.package}:create_app"
-            assert command == f"{flask} {flask_commands[process.hdms_command]}"
-        else:
-            assert command.startswith(f"celery -A {service.package}.tasks {process.celery} ")
+        command = entry["command"]
+        assert command == process.argv(service, Path())[:-2]  # without the stack's node name
+        assert command[0] == "celery"
+    if service.loops:
+        entry = SERVICES[service.background_compose_name]
+        expected.add(service.background_compose_name)
+        assert entry["build"] == SERVICES[service.directory]["build"]
+        assert entry["command"] == [
+            *registry.BACKGROUND_COMMAND,
+            *(loop.spec for loop in service.loops),
+        ]
     # Nothing in the file runs a service's image that the registry does not know of.
     assert _built_from(service) == expected
 

@@ -11,6 +11,7 @@ as for the web app) and, for the periodic sweep, ``celery -A file_service.tasks 
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
 import threading
@@ -19,6 +20,7 @@ from datetime import timedelta
 
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_init
 from flask import Flask
 
 from file_service.config import load_file_settings
@@ -62,6 +64,16 @@ celery.conf.update(
         }
     },
 )
+
+
+@worker_init.connect
+def _share_pages_with_the_pool(**_: object) -> None:
+    """Before the worker forks its pool: put every object imported so far out of the garbage
+    collector's reach, so that a pool process's collections do not write to (and so copy)
+    the pages it shares with the worker (docs/stack.md, "Processes and memory")."""
+    gc.collect()
+    gc.freeze()
+
 
 _worker_app: Flask | None = None
 _worker_lock = threading.Lock()

@@ -1,11 +1,19 @@
 """gunicorn settings shared by the services: gevent workers, psycopg2 patched after fork.
 
-Use with ``gunicorn -c python:hdms_common.gunicorn_conf 'ticket_service:create_app()'``. No
-preload: with gevent workers modules must load after monkey patching.
+Use with ``python -m hdms_common.serve -c python:hdms_common.gunicorn_conf
+'ticket_service:create_app()'`` (or plain ``gunicorn`` with the same arguments). The app is
+never preloaded: each worker calls create_app after the fork, so its database engines, Redis
+connections and threads (the realtime hub) are its own. What is shared is the modules: when
+the master was started patched (hdms_common.serve) and runs two workers or more, it imports
+the app's package before forking and freezes the garbage collector, so that the workers map
+the same pages of code and module objects rather than each importing its own copy
+(docs/stack.md, "Processes and memory").
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
 from typing import Any
 
 from hdms_common.config import load_server_settings
@@ -25,6 +33,28 @@ errorlog = "-"
 # stack runs a gunicorn per service on one host, and the images run as a user whose home may
 # not be writable. Nothing of HDMS drives gunicornc, so no socket is made.
 control_socket_disable = True
+
+
+def _master_is_patched() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:
+        return False
+    return bool(monkey.is_module_patched("socket"))
+
+
+def when_ready(server: Any) -> None:
+    """In the master, before the first fork: import the app's package (patched masters with
+    two workers or more) and move everything imported so far out of the collector's reach, so
+    that a worker's collections do not write to (and so copy) the pages it shares with the
+    master."""
+    if not _master_is_patched() or server.cfg.workers < 2:
+        # One worker shares nothing: the master stays small instead (about 15 MiB).
+        return
+    module = str(server.app.app_uri).split(":", 1)[0]
+    importlib.import_module(module)
+    gc.collect()
+    gc.freeze()
 
 
 def post_fork(server: Any, worker: Any) -> None:

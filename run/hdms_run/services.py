@@ -23,30 +23,47 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Loop:
+    """A background loop of a service (outbox relay, event consumer): a thread of the
+    background process (hdms_common.background), not a process of its own."""
+
+    #: Its name (Supervisor.leave_out).
+    name: str
+    #: ``package.module:function``: given the app, starts a thread or returns a consumer ...
+    target: str
+    #: ... or, when set, a periodic job: the function is called with the app this often.
+    every_seconds: int = 0
+
+    @property
+    def spec(self) -> str:
+        """The loop as hdms_common.background takes it."""
+        return f"{self.target}@{self.every_seconds}" if self.every_seconds else self.target
+
+
+#: The process that runs loops: the stack's one for every service, and each service's
+#: ``<service>-background`` container in docker-compose.yml.
+BACKGROUND_COMMAND = ("python", "-m", "hdms_common.background")
+
+
+@dataclass(frozen=True)
 class Background:
-    """A process that runs beside a service's web processes: an `hdms` command (outbox relay,
-    event consumer) or a Celery worker or beat of the service's tasks."""
+    """A process that runs beside a service's web processes: a Celery worker of the service's
+    tasks, with its beat embedded."""
 
     #: The process's name in the stack (its log file; Supervisor.leave_out).
     name: str
     #: Its container in docker-compose.yml.
     compose_name: str
-    #: `hdms <command>` (a Command of the same service) ...
-    hdms_command: str = ""
-    #: ... or Celery: "worker" or "beat".
-    celery: str = ""
+    #: The Celery program: "worker".
+    celery: str = "worker"
     concurrency: int = 1
-    #: A beat's schedule file, in the stack's folder.
-    schedule_file: str = ""
+    #: The worker's pool: "prefork" for CPU-bound tasks (one process per task at a time).
+    pool: str = "prefork"
 
-    def argv(self, service: Service, bin_dir: Path, stack_dir: Path) -> list[str]:
-        if self.hdms_command:
-            return [str(bin_dir / "hdms"), self.hdms_command]
-        celery = [str(bin_dir / "celery"), "-A", f"{service.package}.tasks", self.celery]
-        if self.celery == "beat":
-            return [*celery, "--schedule", str(stack_dir / self.schedule_file)]
+    def argv(self, service: Service, bin_dir: Path) -> list[str]:
         node = f"{service.name}@%h"
-        return [*celery, "--concurrency", str(self.concurrency), "-n", node]
+        command = [str(bin_dir / "celery"), "-A", f"{service.package}.tasks", self.celery]
+        return [*command, "--pool", self.pool, "--concurrency", str(self.concurrency), "-n", node]
 
 
 @dataclass(frozen=True)
@@ -64,11 +81,18 @@ class Service:
     #: (name, documented port) of each listener; the first serves HTTP (healthz, readyz).
     ports: tuple[tuple[str, int], ...]
     commands: tuple[Command, ...] = ()
+    #: Its loops, run by a background process (hdms_common.background).
+    loops: tuple[Loop, ...] = ()
+    #: Its Celery workers.
     background: tuple[Background, ...] = ()
     #: A flask command run once after the migrations (the stack's demo company).
     seed_command: str = ""
     #: Connects to PostgreSQL through PgBouncer (docker-compose.yml's depends_on).
     uses_pgbouncer: bool = False
+    #: gevent workers of its gunicorn (WEB_CONCURRENCY unless set): one gevent worker carries
+    #: many connections, so a second is only worth its memory where CPU is the limit
+    #: (docs/stack.md, "Processes and memory").
+    web_workers: int = 1
 
     @property
     def port(self) -> int:
@@ -78,6 +102,11 @@ class Service:
     def url_variable(self) -> str:
         """The environment variable that gives the other services this one's URL."""
         return f"{self.name.upper()}_SERVICE_URL"
+
+    @property
+    def background_compose_name(self) -> str:
+        """The docker-compose.yml container that runs the service's loops."""
+        return f"{self.name}-background"
 
     @property
     def openapi_path(self) -> str:
@@ -124,18 +153,13 @@ SERVICES: tuple[Service, ...] = (
             ),
             Command("verify-audit", "verify-audit", "Check every ticket's audit hash chain."),
         ),
-        background=(
-            Background("ticket-outbox-relay", "ticket-outbox-relay", hdms_command="outbox-relay"),
-            Background(
-                "ticket-access-events", "ticket-access-events", hdms_command="ticket-access-events"
-            ),
-            Background(
-                "ticket-celery-beat",
-                "ticket-beat",
-                celery="beat",
-                schedule_file="celerybeat-schedule",
-            ),
-            Background("ticket-celery-worker", "ticket-worker", celery="worker", concurrency=1),
+        web_workers=2,
+        loops=(
+            # The outbox relay every 0.5 s and the SLA sweep every minute, as in the embedded
+            # mode (ticket_service.tasks keeps them as Celery tasks for a deployment that
+            # prefers a worker and beat).
+            Loop("ticket-outbox-relay", "ticket_service.background:start_background_loop"),
+            Loop("ticket-access-events", "ticket_service.access_events:build_access_consumer"),
         ),
         uses_pgbouncer=True,
     ),
@@ -153,9 +177,10 @@ SERVICES: tuple[Service, ...] = (
                 "Consume ticket events: participants, notifications.",
             ),
         ),
-        background=(
-            Background(
-                "communication-events", "communication-events", hdms_command="events-consume"
+        loops=(
+            Loop(
+                "communication-events",
+                "communication_service.consumers.ticket_events:build_consumer",
             ),
         ),
         uses_pgbouncer=True,
@@ -176,16 +201,14 @@ SERVICES: tuple[Service, ...] = (
             ),
         ),
         background=(
-            Background("file-celery-worker", "file-worker", celery="worker", concurrency=2),
-            Background(
-                "file-celery-beat",
-                "file-beat",
-                celery="beat",
-                schedule_file="celerybeat-schedule-files",
-            ),
-            Background(
-                "file-ticket-events", "file-ticket-events", hdms_command="files-ticket-events"
-            ),
+            # Scans and transcodes are CPU-bound: two pool processes, one per core.
+            Background("file-celery-worker", "file-worker", concurrency=2),
+        ),
+        loops=(
+            Loop("file-ticket-events", "file_service.ticket_events:consumer"),
+            # What file_service.tasks' beat schedule runs (SWEEP_INTERVAL_SECONDS): the sweep
+            # queues its retries to the Celery worker.
+            Loop("file-sweep", "file_service.tasks:sweep_stale_files", every_seconds=300),
         ),
     ),
 )

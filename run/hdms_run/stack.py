@@ -80,7 +80,8 @@ class Supervisor:
     web_root: Path = field(default_factory=lambda: STACK_DIR / "no-web")
     stack_dir: Path = STACK_DIR
     log_dir: Path = LOG_DIR
-    #: gunicorn workers per service name ("communication": 2); WEB_CONCURRENCY (2) otherwise.
+    #: gunicorn workers per service name ("communication": 2); otherwise WEB_CONCURRENCY when
+    #: set, else the registry's web_workers of the service.
     workers: dict[str, int] = field(default_factory=dict)
     #: Extra environment for every HDMS process (set before start_servers).
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -198,20 +199,25 @@ class Supervisor:
         self.spawn(name, command, **extra_env)
         return self.processes[name]
 
-    def gunicorn(self, name: str, package: str, *ports: int) -> None:
+    def gunicorn(self, service: services.Service, *ports: int) -> None:
         binds = [arg for port in ports for arg in ("-b", f"127.0.0.1:{port}")]
+        workers = self.workers.get(
+            service.name, os.environ.get("WEB_CONCURRENCY", service.web_workers)
+        )
         self.spawn(
-            name,
+            service.name,
             [
-                str(BIN / "gunicorn"),
+                sys.executable,
+                "-m",
+                "hdms_common.serve",
                 "-c",
                 "python:hdms_common.gunicorn_conf",
                 *binds,
                 "--access-logfile",
                 "-",
-                f"{package}:create_app()",
+                f"{service.package}:create_app()",
             ],
-            WEB_CONCURRENCY=str(self.workers.get(name, os.environ.get("WEB_CONCURRENCY", "2"))),
+            WEB_CONCURRENCY=str(workers),
         )
 
     def start_services(self) -> None:
@@ -222,10 +228,13 @@ class Supervisor:
             if service.seed_command:
                 self.flask(service.package, service.seed_command)
         for service in present:
-            self.gunicorn(service.name, service.package, *(p[name] for name, _ in service.ports))
-        for name, _package, command in background_commands(self.stack_dir):
-            if name not in self.leave_out:
-                self.spawn(name, command)
+            self.gunicorn(service, *(p[name] for name, _ in service.ports))
+        for name, _package, command in background_commands(self.leave_out):
+            self.spawn(name, command)
+        loops = background_loops(self.leave_out)
+        if loops:
+            # One process for every service's loops: they wait on Redis most of the time.
+            self.spawn(BACKGROUND, [sys.executable, *services.BACKGROUND_COMMAND[1:], *loops])
         nginx_values = gateway.values_from_env(
             {
                 **self.env,
@@ -287,13 +296,30 @@ def pool_size() -> int:
     return int(os.environ.get("PGBOUNCER_POOL_SIZE", "20"))
 
 
-def background_commands(stack_dir: Path = STACK_DIR) -> list[tuple[str, str, list[str]]]:
-    """Workers besides the web processes of the installed services: name, package, command
-    (`hdms` or Celery), from the registry (hdms_run.services)."""
+#: The stack's process that runs every service's loops (hdms_common.background).
+BACKGROUND = "background"
+
+
+def background_loops(leave_out: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The targets of the installed services' loops, but those named in `leave_out`."""
     return [
-        (process.name, service.package, process.argv(service, BIN, stack_dir))
+        loop.spec
+        for service in services.installed_services()
+        for loop in service.loops
+        if loop.name not in leave_out
+    ]
+
+
+def background_commands(
+    leave_out: set[str] | frozenset[str] = frozenset(),
+) -> list[tuple[str, str, list[str]]]:
+    """The Celery workers of the installed services: name, package, command, from the
+    registry (hdms_run.services); none of the names in `leave_out` is started."""
+    return [
+        (process.name, service.package, process.argv(service, BIN))
         for service in services.installed_services()
         for process in service.background
+        if process.name not in leave_out
     ]
 
 

@@ -49,9 +49,8 @@ def stack(request: pytest.FixtureRequest) -> Iterator[ChaosStack]:
         log_dir=base / "log",
         # Two communication workers: one can be killed while the other keeps serving.
         workers={"auth": 1, "ticket": 1, "communication": 2, "file": 1},
-        # The periodic schedulers (and the ticket worker that only runs what they schedule):
-        # the tests trigger the one periodic job they rely on, the stale-file sweep, themselves.
-        leave_out={"ticket-celery-beat", "ticket-celery-worker", "file-celery-beat"},
+        # The periodic stale-file sweep: the tests trigger it themselves when they rely on it.
+        leave_out={"file-sweep"},
         extra_env={
             "WEB_CONCURRENCY": "1",
             # Every client of these tests logs in from 127.0.0.1.
