@@ -215,7 +215,7 @@ def list_load(
 
 def print_list_load(size: int, results: dict[str, dict[str, float]], connections: int) -> None:
     print(
-        f"{'list through nginx, ' + str(connections) + ' connections, at ' + format(size, ','):<38}"
+        f"{'nginx, ' + str(connections) + ' conns, at ' + format(size, ','):<38}"
         f" {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'svc ms':>9} {'pg ms':>9} {'errors':>7}"
     )
     for name, f in results.items():
