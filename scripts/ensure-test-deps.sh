@@ -73,11 +73,13 @@ have_command docker-compose || missing+=(docker-compose)
 # The browser tests drive /usr/bin/chromium; the Liberation fonts give pages stable metrics.
 have_chromium || missing+=(chromium)
 have_fonts_liberation || missing+=(fonts-liberation)
+# The load generator of the benchmarks (make bench).
+have_command wrk || missing+=(wrk)
 
 check_node
 
 if ((${#missing[@]} == 0)); then
-    say "all test dependencies are installed (PostgreSQL, PgBouncer, Redis, nginx, clamd, libmagic, docker-compose, chromium, fonts-liberation)"
+    say "all test dependencies are installed (PostgreSQL, PgBouncer, Redis, nginx, clamd, libmagic, docker-compose, chromium, fonts-liberation, wrk)"
     exit 0
 fi
 
@@ -167,6 +169,7 @@ have_libmagic || still_missing+=(libmagic1)
 have_command docker-compose || still_missing+=(docker-compose)
 have_chromium || still_missing+=(chromium)
 have_fonts_liberation || still_missing+=(fonts-liberation)
+have_command wrk || still_missing+=(wrk)
 if ((${#still_missing[@]} != 0)); then
     die "still missing after the install: ${still_missing[*]}"
 fi

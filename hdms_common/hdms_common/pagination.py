@@ -147,7 +147,8 @@ def keyset_page(
 ) -> Page[Any]:
     """Run ``statement`` ordered by ``order_by`` (the last column unique) from ``cursor``.
 
-    Reads one row more than asked to know whether a next page exists without a count. A list
+    Reads one row more than asked to know whether a next page exists without a count. A
+    statement of several columns pages rows, whose attributes the keys are read from. A list
     that offers several orders names the one used in ``order``: its cursors carry that name,
     and a cursor of another order is refused (400) rather than read as a wrong position.
     """
@@ -160,7 +161,9 @@ def keyset_page(
         )
         statement = statement.where(key < bound if descending else key > bound)
     ordering = [e.desc() if descending else e.asc() for e in expressions]
-    rows = list(session.scalars(statement.order_by(*ordering).limit(limit + 1)))
+    result = session.execute(statement.order_by(*ordering).limit(limit + 1))
+    # One entity or column selected: its values; several columns: rows (named like them).
+    rows = list(result.scalars() if len(statement.column_descriptions) == 1 else result)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -12,8 +12,9 @@ from typing import Any
 from hdms_common.auth import service_user_id
 
 SWEEPER = str(service_user_id("ticket-service"))
-#: Bookkeeping columns every write touches; the row itself says what changed.
-NOT_AUDITED = {"version", "updated_at", "audit_head"}
+#: Bookkeeping columns every write touches; the row itself says what changed. search_vector is
+#: what q searches, computed by PostgreSQL from title and description (which are audited).
+NOT_AUDITED = {"version", "updated_at", "audit_head", "search_vector"}
 
 
 def sweep(app: Any) -> dict[str, Any]:

@@ -369,3 +369,73 @@ def test_visibility_matrix(api, cast, client, token_user, snapshot):
             )
             assert response.status_code == 404
     assert {name: snapshot(ticket) for name, ticket in tickets.items()} == before
+
+
+def test_a_list_item_is_the_same_json_as_the_ticket_read_alone(api, cast, client):
+    """The list is dumped without marshmallow (schemas.tickets.dump_ticket): each of its items
+    must still be exactly what GET /api/tickets/{id} (dumped by TicketSchema) answers, for
+    every kind of value a ticket holds: null and set dates, an assignee, a resolution note,
+    a postponement, attachments."""
+    states = ["new", "in_progress", "postponed", "resolved", "closed", "rejected"]
+    tickets = [api.in_state(state) for state in states]
+    attached = [{"file_key": "abc", "name": "a.png", "size": 3, "content_type": "image/png"}]
+    with client.application.app_context():
+        from ticket_service.extensions import db
+        from ticket_service.models import Ticket
+
+        db.session.get(Ticket, uuid.UUID(tickets[0]["id"])).attachments = attached
+        db.session.commit()
+    for user in (cast.admin, cast.moderator, cast.requestor, cast.assignee):
+        page = client.get("/api/tickets/?limit=100", headers=user.headers)
+        assert page.status_code == 200
+        assert page.content_type == "application/json"
+        listed = {item["id"]: item for item in page.get_json()["items"]}
+        if user is not cast.assignee:  # the assignee holds only some of them
+            assert set(listed) == {t["id"] for t in tickets}
+        for ticket_id, item in listed.items():
+            alone = client.get(f"/api/tickets/{ticket_id}", headers=user.headers).get_json()
+            assert list(item) == list(alone)  # the same fields in the same order
+            assert item == alone
+    first = client.get("/api/tickets/?limit=100", headers=cast.admin.headers).get_json()
+    assert {t["id"]: t for t in first["items"]}[tickets[0]["id"]]["attachments"] == attached
+
+
+def test_the_fast_dump_follows_the_schema():
+    """dump_ticket gives what TicketSchema().dump gives, field by field and in order."""
+    from datetime import UTC, datetime
+
+    from ticket_service.schemas.tickets import TicketSchema, dump_ticket
+
+    now = datetime(2026, 3, 29, 1, 30, 5, 123456, tzinfo=UTC)
+    view = {
+        name: None
+        for name in TicketSchema().fields
+        if name not in ("attachments", "allowed_actions")
+    }
+    view.update(
+        id=uuid.uuid4(),
+        department_id=uuid.uuid4(),
+        requestor_id=uuid.uuid4(),
+        assignee_id=uuid.uuid4(),
+        number="HD-000001",
+        title="Printer",
+        description="Jammed, ünïcode ✓",
+        priority="high",
+        category="",
+        status="postponed",
+        version=3,
+        progress=40,
+        postponed_from="in_progress",
+        resume_at=now,
+        first_response_due_at=now,
+        resolution_due_at=now,
+        due_at=now,
+        created_at=now,
+        updated_at=now,
+        sla_status="paused",
+        attachments=[{"file_key": "k", "name": None, "size": 12, "content_type": "text/plain"}],
+        allowed_actions=["resume", "cancel"],
+        unknown_extra="not shown",
+    )
+    assert dump_ticket(view) == TicketSchema().dump(view)
+    assert list(dump_ticket(view)) == list(TicketSchema().dump(view))

@@ -4,7 +4,7 @@ the clocks at risk not marked yet, and the clocks not marked breached by due tim
 first-response due index goes (only the sweep read it)
 
 Revision ID: 0006_sla_sweep_indexes
-Revises: 0004_approval_dropouts
+Revises: 0005_list_indexes
 Create Date: 2026-11-28 00:20:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_sla_sweep_indexes'
-down_revision = '0004_approval_dropouts'
+down_revision = '0005_list_indexes'
 branch_labels = None
 depends_on = None
 

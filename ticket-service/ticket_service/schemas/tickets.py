@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -251,3 +251,48 @@ class AttachmentListSchema(Schema):
 
 
 TicketPageSchema = page_schema(TicketSchema)
+
+
+Dumper = Callable[[Any], Any]
+
+
+def _or_none(convert: Dumper) -> Dumper:
+    return lambda value: None if value is None else convert(value)
+
+
+def _field_dumper(field: ma.fields.Field[Any]) -> Dumper:
+    """What ``field`` does to a value when it dumps one, without marshmallow's machinery."""
+    if isinstance(field, ma.fields.UUID):
+        return _or_none(str)
+    if isinstance(field, ma.fields.DateTime) and field.format in (None, "iso", "iso8601"):
+        return _or_none(lambda value: value.isoformat())
+    if isinstance(field, ma.fields.Integer) and not field.as_string:
+        return _or_none(int)
+    if type(field) is ma.fields.String:
+        return _or_none(str)
+    if isinstance(field, ma.fields.List):
+        item = _field_dumper(field.inner)
+        return _or_none(lambda values: [item(v) for v in values])
+    if isinstance(field, ma.fields.Nested) and isinstance(field.schema, ma.Schema):
+        return _or_none(_mapping_dumper(field.schema))
+    raise TypeError(f"No fast dump for {type(field).__name__}: add one or use the schema.")
+
+
+def _mapping_dumper(schema: ma.Schema) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+    if schema.dump_fields.keys() != schema.fields.keys() or any(
+        f.data_key or f.attribute for f in schema.fields.values()
+    ):
+        raise TypeError(f"{type(schema).__name__} renames or hides fields: no fast dump.")
+    fields = [(name, _field_dumper(field)) for name, field in schema.fields.items()]
+
+    def dump(data: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: convert(data[name]) for name, convert in fields if name in data}
+
+    return dump
+
+
+#: The JSON of a ticket exactly as ``TicketSchema().dump`` gives it (same fields, same order,
+#: same values), made by converters chosen from the schema's fields once: marshmallow's per-field
+#: machinery was a tenth of a list request's CPU, for a page of 20. Built at import, so a field
+#: type it does not know fails the start, never a response.
+dump_ticket = _mapping_dumper(TicketSchema())
