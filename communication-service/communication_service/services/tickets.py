@@ -46,7 +46,14 @@ def snapshot_from(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def ensure_chat_ticket(*, session: DbSession, ticket_id: uuid.UUID) -> ChatTicket:
-    """The row of ``ticket_id``, inserted when missing (safe when two workers race to insert)."""
+    """The row of ``ticket_id``, inserted when missing (safe when two workers race to insert).
+
+    Read first: every chat post and socket check comes here and the row almost always exists,
+    so the insert (a statement and a round trip more) is only tried when the read finds none.
+    """
+    ticket = session.get(ChatTicket, ticket_id)
+    if ticket is not None:
+        return ticket
     now = utcnow()
     values = {"ticket_id": ticket_id, "last_seq": 0, "created_at": now, "updated_at": now}
     dialect = session.get_bind().dialect.name

@@ -61,6 +61,8 @@ REPLAY_PAGE = 200
 HUB_WAIT_SECONDS = 3.0
 LIVE_ONLY = ("typing", "read")
 NOT_A_PARTICIPANT = "Not a participant"
+#: Built once: a marshmallow schema's construction costs more than loading one small frame.
+_message_create_schema = MessageCreateSchema()
 NO_LONGER_ON_TICKET = "You are no longer on this ticket."
 SIGN_IN_AGAIN = "Token no longer accepted; reconnect with a new one"
 
@@ -101,7 +103,7 @@ class ChatConnection(Connection):
         self.catch_up()
         # From here on every new message reaches this socket: a client may start sending.
         ready = {"type": "ready", "ticket_id": str(self.ticket_id), "last_seq": self.last_sent}
-        self._write(Frame.build(ready).text)
+        self._write(Frame.build(ready))
 
     def catch_up(self) -> None:
         """Send from the database every message after the last one sent, in order."""
@@ -116,7 +118,7 @@ class ChatConnection(Connection):
                 frames = [(row.seq, message_frame(row)) for row in rows]
             for seq, frame in frames:
                 if seq > self.last_sent:
-                    self._write(frame.text)
+                    self._write(frame)
                     self.last_sent = seq
             if len(frames) < REPLAY_PAGE:
                 return
@@ -134,7 +136,7 @@ class ChatConnection(Connection):
             if item.seq > self.last_sent + 1:
                 self.catch_up()
                 return
-            self._write(item.text)
+            self._write(item)
             self.last_sent = item.seq
         elif isinstance(item, Frame) and item.kind in LIVE_ONLY and item.user_id == self._me:
             return
@@ -201,7 +203,7 @@ class ChatConnection(Connection):
             )
             return
         try:
-            data = MessageCreateSchema().load(fields)
+            data = _message_create_schema.load(fields)
         except ma.ValidationError as exc:
             self.bad_frame(
                 "invalid",

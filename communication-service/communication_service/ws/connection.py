@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from simple_websocket import ConnectionClosed
+from wsproto.connection import ConnectionState
 from wsproto.events import CloseConnection, TextMessage
 
 from communication_service.config import RealtimeLimits
@@ -91,6 +92,7 @@ class Connection:
         self._cut: _Close | None = None
         self._writer: threading.Thread | None = None
         self.bucket = TokenBucket(limits.frames_per_second, limits.frame_burst)
+        self._plain_frames = negotiated_no_extension(ws)
         self.bad_frames = 0
         if limits.socket_send_buffer:
             try:
@@ -156,9 +158,15 @@ class Connection:
         self.ws.connected = False
         self.ws.event.set()
 
-    def _write(self, text: str) -> None:
+    def _write(self, frame: Frame) -> None:
         # sendall, not simple-websocket's send(): a partial write would corrupt the stream.
-        self.ws.sock.sendall(self.ws.ws.send(TextMessage(data=text)))
+        if self._plain_frames and self.ws.ws.state is ConnectionState.OPEN:
+            # The frame's bytes, built once for every socket of the ticket (no per-socket
+            # encoding); wsproto is still asked while the socket is not open, so that a frame
+            # after a close is refused as before.
+            self.ws.sock.sendall(frame.wire)
+        else:
+            self.ws.sock.sendall(self.ws.ws.send(TextMessage(data=frame.text)))
 
     def _send_close(self, close: _Close) -> None:
         if not self.ws.connected:
@@ -172,7 +180,7 @@ class Connection:
     def end_in_writer(self, code: int, reason: str, last: Frame | None = None) -> None:
         """From the writer thread: send ``last`` and close, before anything queued after it."""
         if last is not None:
-            self._write(last.text)
+            self._write(last)
         self._cut = _Close(code, reason)
         self.closing.set()
 
@@ -215,7 +223,7 @@ class Connection:
 
     def handle_item(self, item: Any) -> None:
         if isinstance(item, Frame):
-            self._write(item.text)
+            self._write(item)
         elif isinstance(item, _Call):
             item.function()
 
@@ -264,6 +272,15 @@ class Connection:
         self.close(CLOSE_NORMAL, "")
         if self._writer is not None:
             self._writer.join(timeout=self.limits.slow_close_grace + 1)
+
+
+def negotiated_no_extension(ws: Any) -> bool:
+    """Whether the socket sends frames exactly as :attr:`Frame.wire` builds them: no extension
+    was negotiated (a browser's permessage-deflate compresses each socket's frames with a
+    context of its own, so those go through wsproto). Unknown is False."""
+    protocol = getattr(getattr(getattr(ws, "ws", None), "connection", None), "_proto", None)
+    extensions = getattr(protocol, "extensions", None)
+    return isinstance(extensions, list) and not extensions
 
 
 def parse_frame(data: Any) -> dict[str, Any] | None:

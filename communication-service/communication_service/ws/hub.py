@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Protocol
 
 import redis
@@ -42,6 +43,21 @@ class Frame:
     text: str
     seq: int | None = None
     user_id: str | None = None
+
+    @cached_property
+    def wire(self) -> bytes:
+        """The frame as a server sends it without extensions (RFC 6455: FIN + text opcode,
+        the length, the UTF-8 payload; server frames are never masked). Built once per frame
+        and written as is to every socket of the ticket that negotiated no compression."""
+        payload = self.text.encode("utf-8")
+        length = len(payload)
+        if length <= 125:
+            header = bytes((0x81, length))
+        elif length <= 0xFFFF:
+            header = bytes((0x81, 126)) + length.to_bytes(2, "big")
+        else:
+            header = bytes((0x81, 127)) + length.to_bytes(8, "big")
+        return header + payload
 
     @classmethod
     def build(cls, data: dict[str, Any]) -> Frame:

@@ -30,7 +30,7 @@ class NotificationConnection(Connection):
     def send_unread_count(self) -> None:
         with short_session(self.app) as session:
             count = notifications.unread_count(session=session, user_id=self.user.id)
-        self._write(Frame.build({"type": "unread_count", "count": count}).text)
+        self._write(Frame.build({"type": "unread_count", "count": count}))
 
     def on_writer_start(self) -> None:
         self.send_unread_count()
