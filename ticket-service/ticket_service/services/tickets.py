@@ -25,7 +25,7 @@ from ticket_service.models import Ticket
 from ticket_service.models.tickets import PRIORITIES, SEARCH_DOCUMENT
 from ticket_service.services import sla
 from ticket_service.services.audit import append_audit, first_audit_row
-from ticket_service.services.events import record_event
+from ticket_service.services.events import CHANGED_TICKETS, record_event
 from ticket_service.services.visibility import get_visible_ticket, visible_condition
 from ticket_service.statuses import TERMINAL, Status
 
@@ -190,6 +190,10 @@ def create_ticket(
         now=now,
         request_id=request_id,
     )
+    # Nobody follows a ticket that did not exist before this transaction: no chat socket is on
+    # its channel and no verdict on who sees it was kept (its id was unknown until now), so its
+    # creation is not announced in real time; ticket.created still goes out through the outbox.
+    session.info.get(CHANGED_TICKETS, set()).discard(ticket.id)
     return ticket
 
 
