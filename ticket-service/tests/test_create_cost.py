@@ -46,6 +46,12 @@ def test_a_create_is_three_inserts(api, cast, statements, fetch):
     assert (seq, prev_hash, row_hash) == (1, "0" * 64, head)
 
 
+def test_responses_are_encoded_by_orjson(app):
+    from hdms_common.json_provider import OrjsonProvider
+
+    assert isinstance(app.json, OrjsonProvider)
+
+
 def test_a_create_is_not_announced_in_real_time(api, redis_server):
     ticket = api.create()
     assert redis_client(redis_server, db=1).get(ticket_version_key(ticket["id"])) is None
