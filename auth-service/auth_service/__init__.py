@@ -16,6 +16,7 @@ from auth_service.api.commit import ACCESS_REDIS
 from auth_service.cli import register_cli
 from auth_service.config import load_auth_settings, load_login_throttle
 from auth_service.extensions import api, db, migrate
+from auth_service.services.departments import install_department_facts
 from auth_service.services.throttle import MemoryCounterStore, RedisCounterStore
 from hdms_common.app import configure_service_app
 from hdms_common.config import Settings
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, environ: dict[str, str] | None 
     app.extensions[ACCESS_REDIS] = (
         redis.Redis.from_url(settings.redis_url, socket_timeout=2) if settings.redis_url else None
     )
+    install_department_facts(app, db.session)
     register_cli(app)
     return app
 

@@ -20,6 +20,7 @@ from hdms_common.config import Settings
 from hdms_common.db import engine_options
 from hdms_common.errors import register_error_handlers
 from hdms_common.health import register_health
+from hdms_common.json_provider import OrjsonProvider
 from hdms_common.logging import configure_logging, init_request_ids
 
 
@@ -49,7 +50,8 @@ def configure_service_app(
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies
         )
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # fields in schema order
+    app.json = OrjsonProvider(app)
+    app.json.sort_keys = False  # fields in schema order
     configure_logging(settings.service_name, level=settings.log_level, json_lines=settings.log_json)
     init_request_ids(app, settings.service_name)
     configure_openapi(app, title=title, url_prefix=url_prefix)

@@ -9,6 +9,7 @@ from flask import Flask
 from hdms_common.app import configure_service_app
 from hdms_common.clients import AuthClient, FileClient
 from hdms_common.config import Settings
+from hdms_common.department_facts import DepartmentFacts
 from ticket_service.api import register_blueprints
 from ticket_service.cli import register_cli
 from ticket_service.config import load_ticket_policy, load_ticket_settings
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, environ: dict[str, str] | None 
     app.extensions["hdms_ticket_policy"] = load_ticket_policy(environ)
     app.extensions["hdms_auth_client"] = AuthClient(settings.auth_service_url)
     app.extensions["hdms_file_client"] = FileClient(settings.file_service_url)
+    app.extensions["hdms_department_facts"] = DepartmentFacts(settings.redis_url)
     install_change_signal(app, db.session)
     register_cli(app)
     return app

@@ -50,7 +50,9 @@ class DepartmentById(MethodView):
     @blp.response(200, DepartmentSchema)
     def get(self, department_id: uuid.UUID) -> Any:
         """One department."""
-        return departments.get_department(session=db.session, department_id=department_id)
+        department = departments.get_department(session=db.session, department_id=department_id)
+        departments.offer_department_facts(department)
+        return department
 
     @auth_required(ADMIN)
     @blp.arguments(DepartmentUpdateSchema)

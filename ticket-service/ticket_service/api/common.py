@@ -11,6 +11,7 @@ from hdms_common.api import parse_version_header
 from hdms_common.app import settings_of
 from hdms_common.auth import current_user, service_token
 from hdms_common.clients import AuthClient, FileClient
+from hdms_common.department_facts import DepartmentFacts
 from hdms_common.errors import Invalid
 from hdms_common.logging import current_request_id
 from ticket_service.config import TicketPolicy
@@ -34,6 +35,12 @@ def auth_client() -> AuthClient:
     client = current_app.extensions["hdms_auth_client"]
     assert isinstance(client, AuthClient)
     return client
+
+
+def department_facts() -> DepartmentFacts:
+    facts = current_app.extensions["hdms_department_facts"]
+    assert isinstance(facts, DepartmentFacts)
+    return facts
 
 
 def file_client() -> FileClient:
@@ -119,8 +126,14 @@ def assignee_facts(department_id: uuid.UUID, assignee_id: uuid.UUID) -> dict[str
 
 
 def validate_department(department_id: uuid.UUID, field: str = "department_id") -> None:
-    """A 422 unless auth-service knows the department and it is active."""
-    department = auth_client().get_department(department_id, token=current_user().token)
+    """A 422 unless auth-service knows the department and it is active.
+
+    The facts auth-service keeps in Redis answer first (hdms_common.department_facts); only
+    when none are kept is auth-service asked (and it keeps them for the next create).
+    """
+    department = department_facts().get(department_id)
+    if department is None:
+        department = auth_client().get_department(department_id, token=current_user().token)
     if department is None:
         raise Invalid("Unknown department.", errors={field: ["Unknown department."]})
     if not department.get("is_active", False):

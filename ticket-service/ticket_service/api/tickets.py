@@ -70,8 +70,10 @@ class Tickets(MethodView):
             policy=common.policy(),
             request_id=common.request_id(),
         )
+        # Built from the row the INSERT returned, so the commit is not followed by a re-read.
+        answer = common.present(ticket)
         db.session.commit()
-        return common.present(ticket)
+        return answer
 
 
 @blp.route("/fsm")

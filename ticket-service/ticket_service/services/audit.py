@@ -60,6 +60,71 @@ def compute_hash(content: Mapping[str, Any], prev_hash: str) -> str:
     return hashlib.sha256(canonical.encode() + b"|" + prev_hash.encode()).hexdigest()
 
 
+def _chain_row(
+    *,
+    ticket_id: uuid.UUID,
+    seq: int,
+    prev_hash: str,
+    actor_id: uuid.UUID,
+    action: str,
+    now: datetime,
+    from_state: str | None,
+    to_state: str | None,
+    changes: Mapping[str, Any] | None,
+    reason: str | None,
+    request_id: str | None,
+) -> AuditLog:
+    """The history row that follows ``prev_hash`` as number ``seq``, with its hash."""
+    row = AuditLog(
+        id=uuid.uuid4(),
+        ticket_id=ticket_id,
+        seq=seq,
+        actor_id=actor_id,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        changes=jsonable(dict(changes or {})),
+        reason=reason,
+        request_id=request_id,
+        created_at=now.astimezone(UTC),
+        prev_hash=prev_hash,
+        hash="",
+    )
+    row.hash = compute_hash(row_content(row), prev_hash)
+    return row
+
+
+def first_audit_row(
+    *,
+    ticket_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    action: str,
+    now: datetime,
+    to_state: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+    request_id: str | None = None,
+) -> AuditLog:
+    """The first row of the chain of a ticket that is being created (not added to a session).
+
+    A ticket that does not exist yet has no history to lock or read: the row follows the
+    genesis hash, and the caller writes the ticket with this row's hash as its ``audit_head``,
+    so the create needs no lock, no read of the chain and no update of the ticket.
+    """
+    return _chain_row(
+        ticket_id=ticket_id,
+        seq=1,
+        prev_hash=GENESIS_HASH,
+        actor_id=actor_id,
+        action=action,
+        now=now,
+        from_state=None,
+        to_state=to_state,
+        changes=changes,
+        reason=None,
+        request_id=request_id,
+    )
+
+
 def append_audit(
     *,
     session: DbSession,
@@ -86,22 +151,19 @@ def append_audit(
         .limit(1)
     ).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-    row = AuditLog(
-        id=uuid.uuid4(),
+    row = _chain_row(
         ticket_id=ticket_id,
         seq=seq,
+        prev_hash=prev_hash,
         actor_id=actor_id,
         action=action,
+        now=now,
         from_state=from_state,
         to_state=to_state,
-        changes=jsonable(dict(changes or {})),
+        changes=changes,
         reason=reason,
         request_id=request_id,
-        created_at=now.astimezone(UTC),
-        prev_hash=prev_hash,
-        hash="",
     )
-    row.hash = compute_hash(row_content(row), prev_hash)
     session.add(row)
     session.flush()
     session.execute(

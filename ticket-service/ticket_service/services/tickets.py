@@ -24,12 +24,13 @@ from ticket_service.fsm import allowed_actions, roles_of, stale_ticket
 from ticket_service.models import Ticket
 from ticket_service.models.tickets import PRIORITIES
 from ticket_service.services import sla
-from ticket_service.services.audit import append_audit
-from ticket_service.services.events import record_event
+from ticket_service.services.audit import append_audit, first_audit_row
+from ticket_service.services.events import CHANGED_TICKETS, record_event
 from ticket_service.services.visibility import get_visible_ticket, visible_condition
 from ticket_service.statuses import TERMINAL, Status
 
 NUMBER_PREFIX = "HD-"
+NUMBER_DIGITS = 6
 EDITABLE_FIELDS = ("title", "description", "priority", "category")
 
 #: low 0 ... critical 3: sorts by urgency, which the names do not.
@@ -51,14 +52,24 @@ SORTS: dict[str, tuple[list[OrderKey], bool]] = {
 DEFAULT_SORT = "-created_at"
 
 
-def next_ticket_number(session: DbSession) -> str:
-    """HD-000123 from a PostgreSQL sequence; on SQLite (one embedded process) max + 1."""
+def ticket_number_value(session: DbSession) -> str | sa.ScalarSelect[str]:
+    """The ``number`` a new ticket is inserted with: HD-000123, at least six digits.
+
+    On PostgreSQL an expression on ``ticket_number_seq`` that the INSERT evaluates itself, so
+    numbering costs no round trip of its own; on SQLite (one embedded process) max + 1.
+    """
     if session.get_bind().dialect.name == "postgresql":
-        number = int(session.scalar(sa.text("SELECT nextval('ticket_number_seq')")) or 0)
-    else:
-        digits = sa.func.substr(Ticket.number, len(NUMBER_PREFIX) + 1)
-        number = int(session.scalar(sa.select(sa.func.max(sa.cast(digits, sa.Integer)))) or 0) + 1
-    return f"{NUMBER_PREFIX}{number:06d}"
+        number = sa.column("n", sa.BigInteger)
+        digits = sa.cast(number, sa.Text)
+        width = sa.func.greatest(NUMBER_DIGITS, sa.func.length(digits))
+        return (
+            sa.select(sa.literal(NUMBER_PREFIX) + sa.func.lpad(digits, width, "0"))
+            .select_from(sa.func.nextval("ticket_number_seq").alias("n"))
+            .scalar_subquery()
+        )
+    digits_of = sa.func.substr(Ticket.number, len(NUMBER_PREFIX) + 1)
+    last = int(session.scalar(sa.select(sa.func.max(sa.cast(digits_of, sa.Integer)))) or 0)
+    return f"{NUMBER_PREFIX}{last + 1:0{NUMBER_DIGITS}d}"
 
 
 #: The columns a ticket's JSON shows or derives its live fields from (sla_status, sla_clock,
@@ -172,41 +183,58 @@ def create_ticket(
     """
     now = now or policy.clock()
     first_due, resolution_due = sla.due_dates(policy=policy, priority=data["priority"], start=now)
-    ticket = Ticket(
-        id=uuid.uuid4(),
-        number=next_ticket_number(session),
-        title=data["title"],
-        description=data["description"],
-        department_id=data["department_id"],
-        requestor_id=actor.id,
-        priority=data["priority"],
-        category=data.get("category", ""),
+    ticket_id = uuid.uuid4()
+    values: dict[str, Any] = {
+        "title": data["title"],
+        "description": data["description"],
+        "department_id": data["department_id"],
+        "requestor_id": actor.id,
+        "priority": data["priority"],
+        "category": data.get("category", ""),
         **fsm.new_ticket_state(),
-        version=1,
-        progress=0,
-        first_response_due_at=first_due,
-        resolution_due_at=resolution_due,
-        sla_status="on_track",
-        attachments=list(data.get("attachments", [])),
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(ticket)
-    session.flush()
-    _record_change(
-        session,
-        ticket,
+        "version": 1,
+        "progress": 0,
+        "first_response_due_at": first_due,
+        "resolution_due_at": resolution_due,
+        "sla_status": "on_track",
+        "attachments": list(data.get("attachments", [])),
+        "created_at": now,
+        "updated_at": now,
+    }
+    history = first_audit_row(
+        ticket_id=ticket_id,
         actor_id=actor.id,
         action="create",
-        from_state=None,
+        to_state=values["status"],
         changes={
-            name: [None, getattr(ticket, name)]
+            name: [None, values[name]]
             for name in (*EDITABLE_FIELDS, "department_id", "attachments")
         },
-        event_type=EventType.TICKET_CREATED,
         request_id=request_id,
         now=now,
     )
+    # One INSERT ... RETURNING: the number is drawn by the statement, the chain's head is the
+    # first history row's hash, and the row comes back as the ticket the caller is answered with.
+    ticket = session.scalars(
+        sa.insert(Ticket)
+        .values(
+            id=ticket_id, number=ticket_number_value(session), audit_head=history.hash, **values
+        )
+        .returning(Ticket)
+    ).one()
+    session.add(history)
+    record_event(
+        session=session,
+        event_type=EventType.TICKET_CREATED,
+        ticket=ticket,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+    )
+    # Nobody follows a ticket that did not exist before this transaction: no chat socket is on
+    # its channel and no verdict on who sees it was kept (its id was unknown until now), so its
+    # creation is not announced in real time; ticket.created still goes out through the outbox.
+    session.info.get(CHANGED_TICKETS, set()).discard(ticket.id)
     return ticket
 
 
