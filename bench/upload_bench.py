@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -26,6 +25,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import proc_stats
 import requests
 
 from hdms_common.auth import build_claims, encode_token
@@ -51,16 +51,12 @@ def dd_throughput(folder: Path, mib: int) -> float:
 
 
 def peak_rss_mib(pid: int) -> float:
-    text = Path(f"/proc/{pid}/status").read_text()
-    match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
-    assert match
-    return int(match.group(1)) / 1024
+    return proc_stats.peak_rss_kib(pid) / 1024
 
 
 def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (all its threads) so far, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return proc_stats.cpu_seconds([pid], reaped=False)
 
 
 def body(size_mib: int, digest: object) -> Iterator[bytes]:
@@ -126,7 +122,7 @@ def main() -> None:
                     break
             except requests.RequestException:  # refused while binding, or a slow first answer
                 time.sleep(0.2)
-        worker = int(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()[0])
+        worker = proc_stats.children(server.pid)[0]
         user = uuid.uuid4()
         claims = build_claims(
             user_id=user,
