@@ -31,6 +31,7 @@ from pathlib import Path
 
 import redis
 import requests
+from timing import percentile
 
 from hdms_common.realtime import ticket_version_key
 from hdms_common.testing.plugin import make_token_user
@@ -38,12 +39,6 @@ from hdms_run.servers import PgBouncerServer, PostgresServer, RedisServer, free_
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def seed(environ: dict[str, str], requestor_id: uuid.UUID, department: uuid.UUID) -> uuid.UUID:
@@ -223,8 +218,8 @@ def main() -> int:
 
     def line(name: str, values: list[float]) -> str:
         return (
-            f"{name}: p50 {percentile(values, 50) * ms:6.2f} ms, "
-            f"p95 {percentile(values, 95) * ms:6.2f} ms, "
+            f"{name}: p50 {percentile(values, 0.5) * ms:6.2f} ms, "
+            f"p95 {percentile(values, 0.95) * ms:6.2f} ms, "
             f"mean {statistics.fmean(values) * ms:6.2f} ms"
         )
 
@@ -232,11 +227,11 @@ def main() -> int:
     print(line("chat post, ticket-service asked       ", asked))
     print(line("ticket-service GET of the ticket alone", alone))
     print(line("Redis read of the counter alone       ", counter))
-    cost = (percentile(asked, 50) - percentile(kept, 50)) * ms
+    cost = (percentile(asked, 0.5) - percentile(kept, 0.5)) * ms
     print(
-        f"cost per post: {percentile(counter, 50) * ms:.2f} ms while the verdict holds; "
+        f"cost per post: {percentile(counter, 0.5) * ms:.2f} ms while the verdict holds; "
         f"{cost:+.2f} ms at the median when the ticket changed and ticket-service is asked "
-        f"(x{percentile(asked, 50) / percentile(kept, 50):.2f})"
+        f"(x{percentile(asked, 0.5) / percentile(kept, 0.5):.2f})"
     )
     return 0
 
