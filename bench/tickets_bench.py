@@ -34,8 +34,6 @@ import argparse
 import logging
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -44,6 +42,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import gunicorn_service
 import proc_stats
 import psycopg2
 import requests
@@ -77,21 +76,12 @@ def gateway(environ: dict[str, str], work_dir: Path) -> Iterator[tuple[str, int]
     from hdms_run.servers import NginxServer, free_port
 
     port = free_port()
-    log = (work_dir / "ticket-service.log").open("ab")
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "python:hdms_common.gunicorn_conf",
-            "-b",
-            f"127.0.0.1:{port}",
-            "ticket_service:create_app()",
-        ],
-        env={**os.environ, **environ, "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        start_new_session=True,
+    log = work_dir / "ticket-service.log"
+    gunicorn = gunicorn_service.start(
+        "ticket_service:create_app()",
+        {**environ, "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")},
+        port=port,
+        log=log,
     )
     values = gateway_config.values_from_env(
         {
@@ -105,23 +95,17 @@ def gateway(environ: dict[str, str], work_dir: Path) -> Iterator[tuple[str, int]
     nginx = NginxServer(gateway_config.render(values), work_dir)
     try:
         nginx.start()
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{nginx.url}/api/tickets/fsm", timeout=2).status_code == 401:
-                    break
-            except requests.RequestException:
-                pass
-            if gunicorn.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"ticket-service did not start; see {work_dir}")
-            time.sleep(0.3)
+        gunicorn_service.wait_ready(
+            gunicorn,
+            f"{nginx.url}/api/tickets/fsm",
+            what=f"ticket-service (see {work_dir})",
+            status=401,
+            log=log,
+        )
         yield nginx.url, gunicorn.pid
     finally:
         nginx.close()
-        if gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            gunicorn.wait(timeout=30)
-        log.close()
+        gunicorn_service.stop(gunicorn)
 
 
 def list_load(

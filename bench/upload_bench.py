@@ -16,7 +16,6 @@ import argparse
 import hashlib
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import gunicorn_service
 import proc_stats
 import requests
 
@@ -89,7 +89,6 @@ def main() -> None:
         "JWT_SECRET_KEY": SECRET,
         "LOG_FORMAT": "text",
         "LOG_LEVEL": "WARNING",
-        "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
         "FLASK_APP": "file_service:create_app",
     }
@@ -101,27 +100,10 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
-    server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:hdms_common.gunicorn_conf",
-            "file_service:create_app()",
-        ],
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
+    server = gunicorn_service.start("file_service:create_app()", env, port=port)
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:  # refused while binding, or a slow first answer
-                time.sleep(0.2)
+        gunicorn_service.wait_ready(server, f"{url}/healthz", what="file-service", timeout=30)
         worker = proc_stats.children(server.pid)[0]
         user = uuid.uuid4()
         claims = build_claims(
@@ -171,8 +153,7 @@ def main() -> None:
             f" growth {rss_after - rss_before:.1f} MiB)"
         )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+        gunicorn_service.stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
 
