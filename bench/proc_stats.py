@@ -83,26 +83,25 @@ def cpu_used(before: Mapping[int, float], after: Mapping[int, float]) -> float:
     return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
 
 
-def pss_kib(pid: int) -> int:
-    """The proportional set size of one process in KiB (0 when it is gone)."""
+def _kib(pid: int, file: str, key: str) -> int:
+    """The KiB figure of line `key` of /proc/PID/`file` (0 when the process is gone)."""
     try:
-        for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
+        for line in (PROC / str(pid) / file).read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def pss_kib(pid: int) -> int:
+    """The proportional set size of one process in KiB (0 when it is gone)."""
+    return _kib(pid, "smaps_rollup", "Pss:")
 
 
 def peak_rss_kib(pid: int) -> int:
     """The most resident memory the process ever held (VmHWM), in KiB (0 when it is gone)."""
-    try:
-        for line in (PROC / str(pid) / "status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    return _kib(pid, "status", "VmHWM:")
 
 
 #: name -> the pids of that group now (the group's tree, maybe less some pids).
