@@ -29,21 +29,14 @@ import time
 import uuid
 from pathlib import Path
 
+import gunicorn_service
 import redis
 import requests
+from timing import percentile
 
 from hdms_common.realtime import ticket_version_key
 from hdms_common.testing.plugin import make_token_user
 from hdms_run.servers import PgBouncerServer, PostgresServer, RedisServer, free_port
-
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def seed(environ: dict[str, str], requestor_id: uuid.UUID, department: uuid.UUID) -> uuid.UUID:
@@ -115,34 +108,10 @@ def seed(environ: dict[str, str], requestor_id: uuid.UUID, department: uuid.UUID
 
 def start(app: str, environ: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"chat_access_bench_{port}.log"
-    process = subprocess.Popen(  # noqa: S603
-        [str(GUNICORN), "-c", "python:hdms_common.gunicorn_conf", "-w", "1"]
-        + ["-b", f"127.0.0.1:{port}", app],
-        env={**os.environ, **environ},
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except requests.RequestException:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{app} did not start:\n" + log.read_text()[-3000:])
-        time.sleep(0.2)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    process = gunicorn_service.start(app, environ, port=port, log=log, workers=1)
+    url = f"http://127.0.0.1:{port}/healthz"
+    gunicorn_service.wait_ready(process, url, what=app, timeout=30, log=log)
+    return process
 
 
 def timed(session: requests.Session, count: int, send: object) -> list[float]:
@@ -215,16 +184,15 @@ def main() -> int:
                 counter.append(time.perf_counter() - started)
         finally:
             versions.close()
-            stop(chat)
-            if tickets.poll() is None:
-                stop(tickets)
+            gunicorn_service.stop(chat)
+            gunicorn_service.stop(tickets)
 
     ms = 1000.0
 
     def line(name: str, values: list[float]) -> str:
         return (
-            f"{name}: p50 {percentile(values, 50) * ms:6.2f} ms, "
-            f"p95 {percentile(values, 95) * ms:6.2f} ms, "
+            f"{name}: p50 {percentile(values, 0.5) * ms:6.2f} ms, "
+            f"p95 {percentile(values, 0.95) * ms:6.2f} ms, "
             f"mean {statistics.fmean(values) * ms:6.2f} ms"
         )
 
@@ -232,11 +200,11 @@ def main() -> int:
     print(line("chat post, ticket-service asked       ", asked))
     print(line("ticket-service GET of the ticket alone", alone))
     print(line("Redis read of the counter alone       ", counter))
-    cost = (percentile(asked, 50) - percentile(kept, 50)) * ms
+    cost = (percentile(asked, 0.5) - percentile(kept, 0.5)) * ms
     print(
-        f"cost per post: {percentile(counter, 50) * ms:.2f} ms while the verdict holds; "
+        f"cost per post: {percentile(counter, 0.5) * ms:.2f} ms while the verdict holds; "
         f"{cost:+.2f} ms at the median when the ticket changed and ticket-service is asked "
-        f"(x{percentile(asked, 50) / percentile(kept, 50):.2f})"
+        f"(x{percentile(asked, 0.5) / percentile(kept, 0.5):.2f})"
     )
     return 0
 

@@ -9,11 +9,12 @@ compared with the target (docs/stack.md, "Processes and memory"); clamd is liste
 out of the total, since its signature database (a few MiB here, about 1 GiB with the full
 one) is not HDMS's memory.
 
-`--load SECONDS` then drives ticket create and list through nginx (CONCURRENCY clients, half
-each) and prints the requests per second and the CPU time per request of every group (utime +
-stime from /proc/PID/stat before and after, over the requests done), so that a layout that
-saves memory can be checked not to cost throughput. Absolute req/s depend on the machine and
-its other load; CPU per request much less so.
+`--load SECONDS` then drives ticket create and list through nginx with wrk (wrk_load.py;
+CONCURRENCY connections, half each, both at once) and prints the requests per second, p50/p99
+and the CPU time per request of every group (utime + stime from /proc/PID/stat before and
+after, over the requests done), so that a layout that saves memory can be checked not to cost
+throughput. Absolute req/s depend on the machine and its other load; CPU per request much less
+so.
 
     python bench/memory_bench.py [--load 20] [--concurrency 16] [--keep]
 """
@@ -21,76 +22,28 @@ its other load; CPU per request much less so.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import proc_stats
+import wrk_load
+from hdms_stack import SERVER_NAMES, Logins, http_json
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = ROOT / "scripts" / "stack.py"
 BASE = ROOT / "var" / "bench" / "memory"
 #: docs/stack.md ("Processes and memory"): the idle stack, clamd aside.
 TARGET_MIB = 600.0
-#: Server class (state.json "servers") -> group name.
-SERVER_GROUPS = {
-    "PostgresServer": "postgres",
-    "PgBouncerServer": "pgbouncer",
-    "RedisServer": "redis",
-    "NginxServer": "nginx",
-    "ClamdServer": "clamd",
-}
 #: Listed, not counted in the total.
 OUTSIDE_TOTAL = {"clamd"}
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def children() -> dict[int, list[int]]:
-    """Every process's direct children, from /proc/PID/stat."""
-    tree: dict[int, list[int]] = defaultdict(list)
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        tree[parent].append(int(entry))
-    return tree
-
-
-def with_descendants(pid: int, tree: dict[int, list[int]]) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(tree.get(current, []))
-    return found
-
-
-def pss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
 def command_of(pid: int) -> str:
@@ -116,20 +69,21 @@ def stack_groups(state: dict[str, Any]) -> dict[str, list[int]]:
         for process in service.background:
             service_names[process.name] = service.name
     # The stack's one process of every service's loops is a group of its own ("background").
-    tree = children()
+    parent_of = proc_stats.parents()
     groups: dict[str, list[int]] = defaultdict(list)
     owned: set[int] = set()
     for name, pid in state["processes"].items():
-        pids = with_descendants(pid, tree)
+        pids = proc_stats.tree(pid, parent_of)
         groups[group_of(name, service_names)].extend(pids)
         owned.update(pids)
     for kind, pid in state["servers"].items():
         if pid is None:
             continue
-        pids = with_descendants(pid, tree)
-        groups[SERVER_GROUPS.get(kind, kind)].extend(pids)
+        pids = proc_stats.tree(pid, parent_of)
+        groups[SERVER_NAMES.get(kind, kind)].extend(pids)
         owned.update(pids)
-    groups["supervisor"] = [pid for pid in with_descendants(state["pid"], tree) if pid not in owned]
+    supervisor = proc_stats.tree(state["pid"], parent_of)
+    groups["supervisor"] = [pid for pid in supervisor if pid not in owned]
     return dict(groups)
 
 
@@ -137,9 +91,9 @@ def report_memory(groups: dict[str, list[int]], verbose: bool) -> dict[str, Any]
     rows: dict[str, Any] = {}
     total_kib = total_processes = 0
     print(f"\n{'group':16} {'processes':>9} {'PSS MiB':>9}")
-    for group in sorted(groups, key=lambda g: -sum(pss_kib(p) for p in groups[g])):
+    for group in sorted(groups, key=lambda g: -sum(proc_stats.pss_kib(p) for p in groups[g])):
         pids = groups[group]
-        sizes = {pid: pss_kib(pid) for pid in pids}
+        sizes = {pid: proc_stats.pss_kib(pid) for pid in pids}
         kib = sum(sizes.values())
         outside = group in OUTSIDE_TOTAL
         note = "  (not in the total)" if outside else ""
@@ -159,108 +113,65 @@ def report_memory(groups: dict[str, list[int]], verbose: bool) -> dict[str, Any]
     return {"groups": rows, "total_mib": round(total, 1), "processes": total_processes}
 
 
-class Client:
-    """One keep-alive HTTP connection to the gateway."""
-
-    def __init__(self, port: int, token: str) -> None:
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-
-    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> int:
-        data = json.dumps(body).encode() if body is not None else None
-        self.connection.request(method, path, body=data, headers=self.headers)
-        response = self.connection.getresponse()
-        response.read()
-        return response.status
-
-
-def login(port: int, code: str, password: str) -> str:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    body = json.dumps({"employee_code": code, "password": password})
-    connection.request(
-        "POST", "/api/auth/login-hdms", body=body, headers={"Content-Type": "application/json"}
-    )
-    return str(json.loads(connection.getresponse().read())["access"])
-
-
 def run_load(
-    port: int, groups: dict[str, list[int]], seconds: float, concurrency: int
+    gateway: str, groups: dict[str, list[int]], seconds: float, concurrency: int
 ) -> dict[str, Any]:
-    """Creates (requestor) and first-page lists (moderator) through nginx, half the clients
-    each, for `seconds`; then each group's CPU per request."""
-    from hdms_run import services
+    """Creates (requestor) and first-page lists (moderator) through nginx with wrk, half the
+    connections each, at the same time, for `seconds`; then each group's CPU per request."""
+    logins = Logins(gateway)
+    requestor = logins.headers("requestor")
+    departments = http_json("GET", f"{gateway}/api/departments/?limit=100", headers=requestor)
+    department = next(d["id"] for d in departments["items"] if d["code"] == "IT")
+    loads: dict[str, dict[str, Any]] = {
+        "create": {
+            "path": "/api/tickets/",
+            "headers": requestor,
+            "body": {
+                "title": "",
+                "description": "Created by the memory benchmark.",
+                "department_id": department,
+                "priority": "low",
+            },
+            "connections": (concurrency + 1) // 2,
+        },
+        "list": {
+            "path": "/api/tickets/?limit=20",
+            "headers": logins.headers("moderator"),
+            "body": None,
+            "connections": concurrency // 2,
+        },
+    }
+    loads = {kind: load for kind, load in loads.items() if load["connections"]}
 
-    logins = services.demo_logins()
-    requestor = login(port, *logins["requestor"])
-    moderator = login(port, *logins["moderator"])
-    probe = Client(port, requestor)
-    probe.connection.request("GET", "/api/departments/?limit=100", headers=probe.headers)
-    departments = json.loads(probe.connection.getresponse().read())["items"]
-    department = next(d["id"] for d in departments if d["code"] == "IT")
-    counts: dict[str, list[int]] = {"create": [0, 0], "list": [0, 0]}  # done, failed
-    latencies: dict[str, list[float]] = {"create": [], "list": []}
-    lock = threading.Lock()
-    stop_at = [0.0]
-    start = threading.Barrier(concurrency + 1)
+    def drive(kind: str) -> dict[str, Any]:
+        return wrk_load.run(
+            gateway,
+            script_dir=BASE / "wrk",
+            name=f"memory-{kind}",
+            duration=seconds,
+            **loads[kind],
+        )
 
-    def work(kind: str, number: int) -> None:
-        client = Client(port, requestor if kind == "create" else moderator)
-        done = failed = 0
-        mine: list[float] = []
-        start.wait()
-        while time.monotonic() < stop_at[0]:
-            began = time.perf_counter()
-            if kind == "create":
-                status = client.call(
-                    "POST",
-                    "/api/tickets/",
-                    {
-                        "title": f"Memory bench {number}-{done}",
-                        "description": "Created by the memory benchmark.",
-                        "department_id": department,
-                        "priority": "low",
-                    },
-                )
-                failed += status != 201
-            else:
-                failed += client.call("GET", "/api/tickets/?limit=20") != 200
-            mine.append(time.perf_counter() - began)
-            done += 1
-        with lock:
-            counts[kind][0] += done
-            counts[kind][1] += failed
-            latencies[kind].extend(mine)
-
-    kinds = ["create" if n % 2 == 0 else "list" for n in range(concurrency)]
-    threads = [threading.Thread(target=work, args=(k, n)) for n, k in enumerate(kinds)]
-    for thread in threads:
-        thread.start()
     pids = {group: list(p) for group, p in groups.items()}
-    before = {group: sum(cpu_seconds(p) for p in ps) for group, ps in pids.items()}
-    stop_at[0] = time.monotonic() + seconds
+    before = {group: proc_stats.cpu_seconds(ps, reaped=False) for group, ps in pids.items()}
     began = time.monotonic()
-    start.wait()
-    for thread in threads:
-        thread.join()
+    with ThreadPoolExecutor(len(loads)) as pool:
+        figures = dict(zip(loads, pool.map(drive, loads), strict=True))
     elapsed = time.monotonic() - began
-    after = {group: sum(cpu_seconds(p) for p in ps) for group, ps in pids.items()}
-    requests = counts["create"][0] + counts["list"][0]
+    after = {group: proc_stats.cpu_seconds(ps, reaped=False) for group, ps in pids.items()}
+    requests = sum(f["requests"] for f in figures.values())
     result: dict[str, Any] = {"seconds": round(elapsed, 1), "concurrency": concurrency}
-    print(f"\nload: {concurrency} clients through nginx for {elapsed:.0f} s")
-    for kind in ("create", "list"):
-        ordered = sorted(latencies[kind]) or [0.0]
-        rate = counts[kind][0] / elapsed
-        p50 = ordered[len(ordered) // 2] * 1000
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    print(f"\nload: {concurrency} connections through nginx for {elapsed:.0f} s")
+    for kind, f in figures.items():
         print(
-            f"  {kind:7} {rate:7.1f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms  "
-            f"errors {counts[kind][1]}"
+            f"  {kind:7} {f['req_per_s']:7.1f} req/s  p50 {f['p50_ms']:6.1f} ms  "
+            f"p99 {f['p99_ms']:6.1f} ms  errors {f['error_count']}"
         )
         result[kind] = {
-            "per_second": round(rate, 1),
-            "p50_ms": round(p50, 1),
-            "p99_ms": round(p99, 1),
-            "errors": counts[kind][1],
+            "per_second": round(f["req_per_s"], 1),
+            "p50_ms": round(f["p50_ms"], 1),
+            "p99_ms": round(f["p99_ms"], 1),
+            "errors": f["error_count"],
         }
     print(f"  CPU ms per request (create and list together, {requests} requests):")
     cpu: dict[str, float] = {}
@@ -282,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", "-v", action="store_true", help="every process")
     parser.add_argument("--keep", action="store_true", help="leave the stack running")
     args = parser.parse_args(argv)
+    if args.load:
+        wrk_load.wrk_binary()  # before the stack starts: it says how to install wrk
     env = {
         **os.environ,
         "HDMS_STACK_DIR": str(BASE / "stack"),
@@ -302,9 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         groups = stack_groups(state)
         result: dict[str, Any] = {"idle": report_memory(groups, args.verbose)}
         if args.load:
-            result["load"] = run_load(
-                state["ports"]["gateway"], groups, args.load, args.concurrency
-            )
+            gateway = f"http://127.0.0.1:{state['ports']['gateway']}"
+            result["load"] = run_load(gateway, groups, args.load, args.concurrency)
             print("\nafter the load:")
             result["after_load"] = report_memory(stack_groups(state), args.verbose)
         (BASE / "result.json").write_text(json.dumps(result, indent=2))

@@ -54,26 +54,54 @@ def tree(root: int, parent_of: Mapping[int, int] | None = None) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: Iterable[int]) -> float:
-    """CPU seconds the processes and their reaped children used, user and system."""
-    ticks = 0
+def children(pid: int, parent_of: Mapping[int, int] | None = None) -> list[int]:
+    """The live processes whose parent is `pid` (gunicorn's workers, PostgreSQL's backends)."""
+    parent_of = parents() if parent_of is None else parent_of
+    return [child for child, parent in parent_of.items() if parent == pid]
+
+
+def cpu_by_pid(pids: Iterable[int], *, reaped: bool = True) -> dict[int, float]:
+    """pid -> CPU seconds, user and system, of each process still alive; with `reaped`, what
+    its reaped children used too (a whole tree's work), else its own threads' alone."""
+    spent = {}
     for pid in pids:
         fields = _stat_fields(pid)
         if fields is not None:
             # Fields 14-17 of stat (utime, stime, cutime, cstime), after the two removed.
-            ticks += sum(int(value) for value in fields[11:15])
-    return ticks / CLOCK_TICKS
+            spent[pid] = sum(int(value) for value in fields[11 : 15 if reaped else 13])
+    return {pid: ticks / CLOCK_TICKS for pid, ticks in spent.items()}
 
 
-def pss_kib(pid: int) -> int:
-    """The proportional set size of one process in KiB (0 when it is gone)."""
+def cpu_seconds(pids: Iterable[int], *, reaped: bool = True) -> float:
+    """CPU seconds the processes (and, with `reaped`, their reaped children) used."""
+    return sum(cpu_by_pid(pids, reaped=reaped).values())
+
+
+def cpu_used(before: Mapping[int, float], after: Mapping[int, float]) -> float:
+    """CPU seconds between two cpu_by_pid readings: a process born in between counts whole,
+    one gone in between not at all."""
+    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
+
+
+def _kib(pid: int, file: str, key: str) -> int:
+    """The KiB figure of line `key` of /proc/PID/`file` (0 when the process is gone)."""
     try:
-        for line in (PROC / str(pid) / "smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
+        for line in (PROC / str(pid) / file).read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def pss_kib(pid: int) -> int:
+    """The proportional set size of one process in KiB (0 when it is gone)."""
+    return _kib(pid, "smaps_rollup", "Pss:")
+
+
+def peak_rss_kib(pid: int) -> int:
+    """The most resident memory the process ever held (VmHWM), in KiB (0 when it is gone)."""
+    return _kib(pid, "status", "VmHWM:")
 
 
 #: name -> the pids of that group now (the group's tree, maybe less some pids).

@@ -6,7 +6,7 @@ Usage (from the repository root)::
     .venv/bin/python bench/sla_sweep_bench.py --tickets 10000 --changes 10,100
 
 It starts its own PostgreSQL and PgBouncer (transaction pooling) with hdms_run.servers, migrates
-ticket-service and bulk-loads tickets with tickets_bench's INSERT ... SELECT (the due dates a
+ticket-service and bulk-loads tickets with ticket_bulk.py's INSERT ... SELECT (the due dates a
 create gives, the default business calendar), then calls the sweep in process, as beat does:
 
 - passes where nothing changes (the steady state: most minutes nothing comes at risk);
@@ -33,19 +33,15 @@ from typing import TYPE_CHECKING
 
 import psycopg2
 from flask import Flask
-from tickets_bench import BULK_INSERT
+from ticket_bulk import load_tickets
+from timing import samples_ms
 
 if TYPE_CHECKING:
     from ticket_service.config import TicketPolicy
 
 
 def median_ms(call: Callable[[], object], count: int) -> float:
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return statistics.median(samples_ms(call, count))
 
 
 def explain(app: Flask, policy: TicketPolicy) -> None:
@@ -118,19 +114,14 @@ def main(argv: list[str] | None = None) -> int:
         direct.autocommit = True
         started = time.perf_counter()
         with direct.cursor() as cursor:
-            step = 250_000
-            for first in range(1, args.tickets + 1, step):
-                cursor.execute(
-                    BULK_INSERT,
-                    {
-                        "department": str(uuid.uuid4()),
-                        "departments": "{" + ",".join(str(uuid.uuid4()) for _ in range(9)) + "}",
-                        "requestor": str(uuid.uuid4()),
-                        "first": first,
-                        "last": min(args.tickets, first + step - 1),
-                    },
-                )
-            cursor.execute("SELECT setval('ticket_number_seq', %s)", (10**8 + args.tickets,))
+            load_tickets(
+                cursor,
+                first=1,
+                last=args.tickets,
+                department=str(uuid.uuid4()),
+                departments=[str(uuid.uuid4()) for _ in range(9)],
+                requestor=str(uuid.uuid4()),
+            )
             cursor.execute("VACUUM ANALYZE tickets")
         print(f"loaded {args.tickets:,} tickets in {time.perf_counter() - started:.1f} s")
 

@@ -40,7 +40,6 @@ import shutil
 import signal
 import sys
 import time
-import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +48,7 @@ from typing import Any
 import peer_helpdesk
 import proc_stats
 import wrk_load
+from hdms_stack import SERVER_NAMES, Logins, http_json
 from ticket_bulk import load_tickets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,50 +94,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-# --- HTTP helpers (standard library: nothing beyond the figures goes through wrk) ----------------
-
-
-def http_json(
-    method: str, url: str, body: Any = None, headers: dict[str, str] | None = None
-) -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read() or b"null")
-
-
-class Logins:
-    """Access tokens of the demo employees by role, renewed well before they expire."""
-
-    def __init__(self, gateway: str) -> None:
-        from hdms_run import services
-
-        self.gateway = gateway
-        self.credentials = services.demo_logins()
-        self.tokens: dict[str, tuple[float, str, dict[str, Any]]] = {}
-
-    def _login(self, role: str) -> tuple[float, str, dict[str, Any]]:
-        cached = self.tokens.get(role)
-        if cached and time.monotonic() - cached[0] < 300:
-            return cached
-        code, password = self.credentials[role]
-        answer = http_json(
-            "POST",
-            f"{self.gateway}/api/auth/login-hdms",
-            {"employee_code": code, "password": password},
-        )
-        self.tokens[role] = (time.monotonic(), answer["access"], answer["user"])
-        return self.tokens[role]
-
-    def headers(self, role: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._login(role)[1]}"}
-
-    def user(self, role: str) -> dict[str, Any]:
-        return self._login(role)[2]
-
-
 # --- the HDMS stack ----------------------------------------------------------------------------
 
 
@@ -158,15 +114,6 @@ def start_stack(stack_dir: Path, log_dir: Path) -> Any:
         supervisor.stop()
         raise
     return supervisor
-
-
-SERVER_NAMES = {
-    "PostgresServer": "postgres",
-    "PgBouncerServer": "pgbouncer",
-    "RedisServer": "redis",
-    "ClamdServer": "clamd",
-    "NginxServer": "nginx",
-}
 
 
 def server(supervisor: Any, kind: str) -> Any:
@@ -539,31 +486,35 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "queue": peer.queue if peer else 0,
             "priority": 3,
         }
-        print("warming up", flush=True)
-        warm = argparse.Namespace(**{**vars(args), "duration": max(2.0, args.duration / 4)})
-        measure(
-            side=HDMS,
-            name="warm-up",
-            url=gateway,
-            path="/api/tickets/",
-            headers=logins.headers("requestor"),
-            body=hdms_create_body,
-            groups=groups,
-            args=warm,
-            settle_after=60,
-        )
-        if peer is not None:
-            measure(
+
+        def hdms_create(**run: Any) -> dict[str, Any]:
+            """HDMS's create load: the warm-up runs the very load that is measured."""
+            return measure(
+                side=HDMS,
+                url=gateway,
+                path="/api/tickets/",
+                headers=logins.headers("requestor"),
+                body=hdms_create_body,
+                groups=groups,
+                **run,
+            )
+
+        def peer_create(**run: Any) -> dict[str, Any]:
+            assert peer is not None
+            return measure(
                 side=PEER,
-                name="warm-up",
                 url=peer.url,
                 path="/api/tickets/",
                 headers=peer.headers,
                 body=peer_create_body,
-                groups=peer_groups,
-                args=warm,
-                settle_after=60,
+                **run,
             )
+
+        print("warming up", flush=True)
+        warm = argparse.Namespace(**{**vars(args), "duration": max(2.0, args.duration / 4)})
+        hdms_create(name="warm-up", args=warm, settle_after=60)
+        if peer is not None:
+            peer_create(name="warm-up", groups=peer_groups, args=warm, settle_after=60)
             peer_pids.update(peer.backend_pids())
             peer_groups = {**peer_groups, "peer-postgres-backends": lambda: sorted(peer_pids)}
         proc_stats.settle({**groups, **peer_groups}, timeout=60)
@@ -581,14 +532,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print("measuring", flush=True)
         figures = results["figures"]
         figures.append(
-            measure(
-                side=HDMS,
+            hdms_create(
                 name="create",
-                url=gateway,
-                path="/api/tickets/",
-                headers=logins.headers("requestor"),
-                body=hdms_create_body,
-                groups=groups,
                 args=args,
                 idle=hdms_idle,
                 created=lambda prefix: count_rows(postgres, postgres.database, "tickets", prefix),
@@ -597,13 +542,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         if peer is not None:
             figures.append(
-                measure(
-                    side=PEER,
+                peer_create(
                     name="create",
-                    url=peer.url,
-                    path="/api/tickets/",
-                    headers=peer.headers,
-                    body=peer_create_body,
                     groups=peer_cpu,
                     args=args,
                     idle=peer_idle,

@@ -33,10 +33,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,27 +42,19 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import gunicorn_service
+import proc_stats
 import psycopg2
 import requests
+import wrk_load
 from ticket_bulk import load_tickets
+from timing import percentile, samples_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def timed(call: Callable[[], object], count: int, warmup: int = 5) -> tuple[float, float]:
-    for _ in range(warmup):
-        call()
-    samples = []
-    for _ in range(count):
-        start = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - start) * 1000)
+    samples = samples_ms(call, count, warmup=warmup)
     return percentile(samples, 0.5), percentile(samples, 0.95)
 
 
@@ -77,37 +66,6 @@ LIST_RUNS = (
     ("list admin status=under_review", "/api/tickets/?limit=20&status=under_review", "admin"),
     ("list admin q=printer network", "/api/tickets/?limit=20&q=printer%20network", "admin"),
 )
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """utime + stime of each process still alive, in seconds (/proc/PID/stat)."""
-    spent = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        spent[pid] = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-    return spent
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid`` (gunicorn's workers, PostgreSQL's backends)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    return sum(spent - before.get(pid, 0.0) for pid, spent in after.items())
 
 
 @contextmanager
@@ -118,21 +76,12 @@ def gateway(environ: dict[str, str], work_dir: Path) -> Iterator[tuple[str, int]
     from hdms_run.servers import NginxServer, free_port
 
     port = free_port()
-    log = (work_dir / "ticket-service.log").open("ab")
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "-c",
-            "python:hdms_common.gunicorn_conf",
-            "-b",
-            f"127.0.0.1:{port}",
-            "ticket_service:create_app()",
-        ],
-        env={**os.environ, **environ, "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
-        start_new_session=True,
+    log = work_dir / "ticket-service.log"
+    gunicorn = gunicorn_service.start(
+        "ticket_service:create_app()",
+        {**environ, "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2")},
+        port=port,
+        log=log,
     )
     values = gateway_config.values_from_env(
         {
@@ -146,46 +95,17 @@ def gateway(environ: dict[str, str], work_dir: Path) -> Iterator[tuple[str, int]
     nginx = NginxServer(gateway_config.render(values), work_dir)
     try:
         nginx.start()
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(f"{nginx.url}/api/tickets/fsm", timeout=2).status_code == 401:
-                    break
-            except requests.RequestException:
-                pass
-            if gunicorn.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"ticket-service did not start; see {work_dir}")
-            time.sleep(0.3)
+        gunicorn_service.wait_ready(
+            gunicorn,
+            f"{nginx.url}/api/tickets/fsm",
+            what=f"ticket-service (see {work_dir})",
+            status=401,
+            log=log,
+        )
         yield nginx.url, gunicorn.pid
     finally:
         nginx.close()
-        if gunicorn.poll() is None:
-            os.killpg(gunicorn.pid, signal.SIGTERM)
-            gunicorn.wait(timeout=30)
-        log.close()
-
-
-_LATENCY = re.compile(r"^\s+(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
-_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def wrk(url: str, headers: dict[str, str], *, connections: int, seconds: int) -> dict[str, float]:
-    """requests/s, p50 and p99 (ms) and non-2xx answers from one wrk run."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
-    latency = {int(p): float(v) * _UNIT_MS[unit] for p, v, unit in _LATENCY.findall(output)}
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    total = re.search(r"(\d+) requests in", output)
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": float(rate.group(1)) if rate else 0.0,
-        "p50": latency.get(50, 0.0),
-        "p99": latency.get(99, 0.0),
-        "requests": float(total.group(1)) if total else 0.0,
-        "errors": float(bad.group(1)) if bad else 0.0,
-    }
+        gunicorn_service.stop(gunicorn)
 
 
 def list_load(
@@ -196,20 +116,45 @@ def list_load(
     postgres_pid: int,
     connections: int,
     seconds: int,
+    script_dir: Path,
 ) -> dict[str, dict[str, float]]:
-    """Each list of LIST_RUNS under wrk through the gateway, with the CPU it cost per request."""
+    """Each list of LIST_RUNS under wrk through the gateway, with the CPU it cost per request:
+    the own utime + stime of ticket-service's workers and of PostgreSQL's backends (those
+    that came up during the run too)."""
     results = {}
-    for name, path, who in LIST_RUNS:
+    for number, (name, path, who) in enumerate(LIST_RUNS):
         check = requests.get(f"{url}{path}", headers=users[who], timeout=60)
         assert check.status_code == 200, check.text
-        workers, backends = children(service_pid), children(postgres_pid)
-        service_before, postgres_before = cpu_seconds(workers), cpu_seconds(backends)
-        figures = wrk(url + path, users[who], connections=connections, seconds=seconds)
-        service_after = cpu_seconds(workers)
-        postgres_after = cpu_seconds(list({*backends, *children(postgres_pid)}))
+        workers = proc_stats.children(service_pid)
+        backends = proc_stats.children(postgres_pid)
+        service_before = proc_stats.cpu_by_pid(workers, reaped=False)
+        postgres_before = proc_stats.cpu_by_pid(backends, reaped=False)
+        run = wrk_load.run(
+            url,
+            path,
+            script_dir=script_dir,
+            name=f"list-{number}",
+            headers=users[who],
+            connections=connections,
+            duration=seconds,
+            timeout=10,
+        )
+        service_after = proc_stats.cpu_by_pid(workers, reaped=False)
+        postgres_after = proc_stats.cpu_by_pid(
+            {*backends, *proc_stats.children(postgres_pid)}, reaped=False
+        )
+        figures = {
+            "rps": run["req_per_s"],
+            "p50": run["p50_ms"],
+            "p99": run["p99_ms"],
+            "requests": float(run["requests"]),
+            "errors": float(run["errors"]["status"]),  # answers other than 2xx/3xx
+        }
         done = max(figures["requests"], 1.0)
-        figures["service_cpu_ms"] = cpu_used(service_before, service_after) * 1000 / done
-        figures["postgres_cpu_ms"] = cpu_used(postgres_before, postgres_after) * 1000 / done
+        used = proc_stats.cpu_used(service_before, service_after)
+        figures["service_cpu_ms"] = used * 1000 / done
+        used = proc_stats.cpu_used(postgres_before, postgres_after)
+        figures["postgres_cpu_ms"] = used * 1000 / done
         results[name] = figures
     return results
 
@@ -383,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                 postgres_pid=postgres_pid,
                 connections=args.list_connections,
                 seconds=args.list_seconds,
+                script_dir=work_dir / "wrk",
             )
             print_list_load(size, lists[size], args.list_connections)
         if len(sizes) > 1:

@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +24,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import gunicorn_service
+import proc_stats
 import requests
 
 from hdms_common.auth import build_claims, encode_token
@@ -51,16 +51,12 @@ def dd_throughput(folder: Path, mib: int) -> float:
 
 
 def peak_rss_mib(pid: int) -> float:
-    text = Path(f"/proc/{pid}/status").read_text()
-    match = re.search(r"^VmHWM:\s+(\d+) kB", text, re.M)
-    assert match
-    return int(match.group(1)) / 1024
+    return proc_stats.peak_rss_kib(pid) / 1024
 
 
 def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (all its threads) so far, in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return proc_stats.cpu_seconds([pid], reaped=False)
 
 
 def body(size_mib: int, digest: object) -> Iterator[bytes]:
@@ -93,7 +89,6 @@ def main() -> None:
         "JWT_SECRET_KEY": SECRET,
         "LOG_FORMAT": "text",
         "LOG_LEVEL": "WARNING",
-        "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
         "FLASK_APP": "file_service:create_app",
     }
@@ -105,28 +100,11 @@ def main() -> None:
         check=True,
         capture_output=True,
     )
-    server = subprocess.Popen(
-        [
-            python,
-            "-m",
-            "gunicorn",
-            "-c",
-            "python:hdms_common.gunicorn_conf",
-            "file_service:create_app()",
-        ],
-        env=env,
-        cwd=REPO,
-        start_new_session=True,
-    )
+    server = gunicorn_service.start("file_service:create_app()", env, port=port)
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                if requests.get(f"{url}/healthz", timeout=1).ok:
-                    break
-            except requests.RequestException:  # refused while binding, or a slow first answer
-                time.sleep(0.2)
-        worker = int(Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()[0])
+        gunicorn_service.wait_ready(server, f"{url}/healthz", what="file-service", timeout=30)
+        worker = proc_stats.children(server.pid)[0]
         user = uuid.uuid4()
         claims = build_claims(
             user_id=user,
@@ -175,8 +153,7 @@ def main() -> None:
             f" growth {rss_after - rss_before:.1f} MiB)"
         )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(30)
+        gunicorn_service.stop(server)
         shutil.rmtree(work, ignore_errors=True)
 
 
