@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from hdms_common.app import settings_of
 from hdms_common.db import DbSession, utcnow
-from hdms_common.event_types import EventType, TicketFields
+from hdms_common.event_types import CreatedFields, EventType, TicketFields
 from hdms_common.events import Event, EventPublisher
 from hdms_common.realtime import TicketChangeSignal
 from ticket_service.models import OutboxEvent, Ticket
@@ -58,6 +58,12 @@ def ticket_payload(ticket: Ticket, actor_id: uuid.UUID) -> TicketFields:
     )
 
 
+def created_fields(ticket: Ticket) -> CreatedFields:
+    """What ticket.created carries beyond the ticket: its attachments, so that file-service
+    links them without asking for the ticket."""
+    return CreatedFields(attachments=jsonable(list(ticket.attachments or [])))
+
+
 def record_event(
     *,
     session: DbSession,
@@ -74,6 +80,8 @@ def record_event(
     consumer knows of is a mistake of the caller, not something to publish.
     """
     payload: dict[str, Any] = dict(ticket_payload(ticket, actor_id))
+    if event_type == EventType.TICKET_CREATED:
+        payload.update(created_fields(ticket))
     payload.update(jsonable(extra))
     row = OutboxEvent(
         id=ordered_event_id(),
