@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
@@ -121,13 +123,14 @@ class TicketEventHandler:
                     department: self.moderators_of(department)
                     for department in sorted(set(lookups.values()))
                 }
-                ticket_ids = set()
+                first_seen: dict[uuid.UUID, tuple[dict[str, Any], datetime]] = {}
                 for event in todo:
                     try:
-                        ticket_ids.add(uuid.UUID(str(event.payload.get("ticket_id"))))
+                        ticket_id = uuid.UUID(str(event.payload.get("ticket_id")))
                     except ValueError:
                         continue
-                queued = events.Batch(session=session, ticket_ids=ticket_ids)
+                    first_seen.setdefault(ticket_id, (dict(event.payload), event.occurred_at))
+                queued = events.Batch(session=session, ticket_ids=first_seen, first_seen=first_seen)
                 notified = []
                 for index, event in enumerate(todo):
                     department = lookups.get(index)
@@ -153,8 +156,8 @@ class TicketEventHandler:
                 session.remove()
         realtime = realtime_of(self.app)
         realtime.publish_all(frames)
-        for ticket_id in changed:
-            realtime.ticket_changed(ticket_id)
+        for changed_id in changed:
+            realtime.ticket_changed(changed_id)
 
 
 def build_consumer(

@@ -20,6 +20,7 @@ from communication_service.models import (
 )
 from communication_service.services import notifications, participants
 from communication_service.services.tickets import (
+    SNAPSHOT_FIELDS,
     apply_snapshot,
     ensure_chat_ticket,
     snapshot_from,
@@ -98,6 +99,16 @@ def departments_needing_moderators(
     return needed
 
 
+def _first_snapshot(seen: tuple[Mapping[str, Any], datetime] | None) -> dict[str, Any]:
+    """The columns a chat ticket starts with when its first event is applied in a batch (what
+    _apply_snapshot_queued sets on an empty row: absent fields stay NULL), all NULL when no
+    event of it is known. The same keys either way: one multi-row INSERT takes them all."""
+    if seen is None:
+        return {**dict.fromkeys(SNAPSHOT_FIELDS), "last_event_at": None}
+    payload, at = seen
+    return {**snapshot_from(payload), "last_event_at": at}
+
+
 #: The roles that follow the newest event's snapshot (set_role_holders).
 SNAPSHOT_ROLES = ("requestor", "assignee", "moderator")
 
@@ -110,28 +121,41 @@ class Batch:
     the participants and the notifications each in one statement.
     """
 
-    def __init__(self, *, session: DbSession, ticket_ids: Iterable[uuid.UUID]) -> None:
+    def __init__(
+        self,
+        *,
+        session: DbSession,
+        ticket_ids: Iterable[uuid.UUID],
+        first_seen: Mapping[uuid.UUID, tuple[Mapping[str, Any], datetime]] | None = None,
+    ) -> None:
+        """``first_seen``: per ticket, the payload and time of its first event in the batch; a
+        chat ticket inserted here starts from that snapshot, so applying it updates nothing."""
         self.session = session
+        first_seen = first_seen or {}
         ids = sorted(set(ticket_ids))
         self.tickets: dict[uuid.UUID, ChatTicket] = {}
         self.holders: dict[tuple[uuid.UUID, str], set[uuid.UUID]] = {}
         if not ids:
             return
+        # Every ticket of the batch, inserted unless it exists (one statement), then read.
+        now = utcnow()
+        values = [
+            {
+                "ticket_id": t,
+                "last_seq": 0,
+                "created_at": now,
+                "updated_at": now,
+                **_first_snapshot(first_seen.get(t)),
+            }
+            for t in ids
+        ]
+        insert: Any = (
+            postgresql.insert(ChatTicket)
+            if session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert(ChatTicket)
+        )
+        session.execute(insert.values(values).on_conflict_do_nothing())
         self.tickets = self._load(ids)
-        missing = [t for t in ids if t not in self.tickets]
-        if missing:
-            now = utcnow()
-            values = [
-                {"ticket_id": t, "last_seq": 0, "created_at": now, "updated_at": now}
-                for t in missing
-            ]
-            insert: Any = (
-                postgresql.insert(ChatTicket)
-                if session.get_bind().dialect.name == "postgresql"
-                else sqlite.insert(ChatTicket)
-            )
-            session.execute(insert.values(values).on_conflict_do_nothing())
-            self.tickets.update(self._load(missing))
         for ticket_id in ids:
             for role in SNAPSHOT_ROLES:
                 self.holders[(ticket_id, role)] = set()
