@@ -362,3 +362,71 @@ def test_moderators_hear_of_a_new_ticket_even_when_the_chat_knew_it_first(
 
     assert [n.type for n in notifications_of(app, moderator.id)] == ["ticket_created"]
     assert (moderator.id, "moderator") in participants_of(app, ticket)
+
+
+def test_events_read_together_are_applied_as_one_by_one(
+    app, events, create_user, create_department, department, user, caplog
+):
+    """A read of several events (one batch, one transaction) ends as applying them in turn:
+    snapshot roles follow the newest event, a repeated or already applied event counts once,
+    and a ticket moved to another department gets that department's moderators."""
+    moderator = create_user(roles={"moderator": [department]}, department_id=department)
+    elsewhere = create_department()
+    other_moderator = create_user(roles={"moderator": [elsewhere]}, department_id=elsewhere)
+    requestor, first, second = user(), user(), user()
+    ticket, moved, known = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    base = ticket_payload(ticket, department=department, requestor=requestor.id, actor=first.id)
+    applied_before = events.publish(
+        "ticket.created", ticket_payload(known, department=department, requestor=requestor.id)
+    )
+    events.publish("ticket.created", base, consume=False)
+    assigned = events.publish(
+        "ticket.assigned", {**base, "assignee_id": str(first.id)}, consume=False
+    )
+    events.publish(
+        "ticket.assigned",
+        {**base, "assignee_id": str(first.id)},
+        id=assigned.id,
+        occurred_at=assigned.occurred_at,
+        consume=False,
+    )
+    events.publish(
+        "ticket.assigned",
+        {**base, "assignee_id": str(second.id), "previous_assignee_id": str(first.id)},
+        consume=False,
+    )
+    moved_base = ticket_payload(moved, department=department, requestor=requestor.id)
+    events.publish("ticket.created", moved_base, consume=False)
+    events.publish(
+        "ticket.updated",
+        {**moved_base, "department_id": str(elsewhere), "changed": ["department_id"]},
+        consume=False,
+    )
+    events.publish(
+        "ticket.created",
+        ticket_payload(known, department=department, requestor=requestor.id),
+        id=applied_before.id,
+        occurred_at=applied_before.occurred_at,
+        consume=False,
+    )
+
+    assert events.drain() == 7
+    assert not [r for r in caplog.records if "one by one" in r.getMessage()]  # one batch did it
+    assert participants_of(app, ticket) == {
+        (requestor.id, "requestor"),
+        (second.id, "assignee"),
+        (moderator.id, "moderator"),
+    }
+    assert participants_of(app, moved) == {
+        (requestor.id, "requestor"),
+        (other_moderator.id, "moderator"),
+    }
+    assert [n.type for n in notifications_of(app, second.id)] == ["ticket_assigned"]
+    assert [n.type for n in notifications_of(app, first.id)] == []  # the actor of both
+    created = [n.ticket_id for n in notifications_of(app, moderator.id)]
+    assert sorted(map(str, created)) == sorted(map(str, [known, ticket, moved]))
+    with app.app_context():
+        from communication_service.models import ChatTicket
+
+        assert db.session.get(ChatTicket, moved).department_id == elsewhere
+        db.session.rollback()

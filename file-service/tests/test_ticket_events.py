@@ -73,3 +73,37 @@ def test_the_stream_consumer_links_files_from_the_redis_stream(
     # A group made after the event starts at the stream's beginning: nothing is missed.
     assert follower.run_once(block_ms=100) == 1
     assert _links(app, key) == [ticket_id]
+
+
+def test_a_created_ticket_links_the_files_its_event_carries_without_asking_ticket_service(
+    app: Flask,
+    redis_server: Any,
+    send_upload: Callable[..., Any],
+    requestor: TestUser,
+) -> None:
+    """ticket.created names its attachments; ticket-service (a closed port here) is not asked,
+    and the events of one read are linked together."""
+    from file_service.ticket_events import consumer
+
+    keys = [send_upload(requestor, f"{n}.txt", b"text\n").get_json()["file_key"] for n in range(2)]
+    with_files, without_files = uuid.uuid4(), uuid.uuid4()
+    publisher = RedisStreamPublisher(redis_client(redis_server))
+    for ticket_id, attached in ((with_files, keys), (without_files, [])):
+        publisher.publish(
+            Event(
+                type="ticket.created",
+                payload={
+                    "ticket_id": str(ticket_id),
+                    "status": "new",
+                    "attachments": [{"file_key": key, "name": "n.txt"} for key in attached],
+                },
+            )
+        )
+
+    follower = consumer(app)
+    follower.ensure_group()
+    while follower.run_once(block_ms=100):
+        pass
+    assert [_links(app, key) for key in keys] == [[with_files], [with_files]]
+    pending = redis_client(redis_server).xpending("hdms:events:tickets", "file-service")
+    assert pending["pending"] == 0

@@ -54,6 +54,21 @@ class TicketFields(TypedDict):
     actor_id: str
 
 
+class AttachmentSummary(TypedDict):
+    """One file on a ticket, as the ticket lists it."""
+
+    file_key: str
+    name: str | None
+    size: int | None
+    content_type: str | None
+
+
+class CreatedFields(TypedDict):
+    """ticket.created: the files it was opened with (their consumers need not ask for them)."""
+
+    attachments: list[AttachmentSummary]
+
+
 class UpdatedFields(TypedDict):
     """ticket.updated: the names of the fields that changed."""
 

@@ -4,6 +4,11 @@ ticket-service writes events to its outbox in the same transaction as the change
 hands them to an :class:`EventPublisher`. communication-service reads them with an
 :class:`EventConsumer` in a consumer group: at-least-once, so handlers must be idempotent by
 ``event.id``. Nothing is acknowledged before its handler succeeded.
+
+A consumer may also take a batch handler: the events of one read (up to ``count``, in stream
+order) are handed over together, so that it can apply them in one transaction, and are
+acknowledged with one XACK. A batch handler is all or nothing; when it raises, each event of the
+batch goes through the one-event handler instead, so one bad event holds back only itself.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import logging
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -65,10 +70,24 @@ class Event:
 
 
 Handler = Callable[[Event], None]
+#: Applies several events (stream order) all or nothing: raising means none of them took effect.
+BatchHandler = Callable[[Sequence[Event]], None]
 
 
 class EventPublisher(Protocol):
     def publish(self, event: Event) -> None: ...
+
+
+def publish_all(publisher: EventPublisher, events: Sequence[Event]) -> None:
+    """Hand ``events`` over in order: in one round trip when the publisher can
+    (``publish_many``), else one by one. Raises like ``publish``; the caller then counts none
+    of them as sent (those that did arrive are delivered again, and consumers dedupe by id)."""
+    publish_many = getattr(publisher, "publish_many", None)
+    if publish_many is not None:
+        publish_many(events)
+        return
+    for event in events:
+        publisher.publish(event)
 
 
 class RedisStreamPublisher:
@@ -85,6 +104,20 @@ class RedisStreamPublisher:
             maxlen=STREAM_MAX_LENGTH,
             approximate=True,
         )
+
+    def publish_many(self, events: Sequence[Event]) -> None:
+        """XADD each event, in order, in one pipelined round trip."""
+        if not events:
+            return
+        pipeline = self.client.pipeline(transaction=False)
+        for event in events:
+            pipeline.xadd(
+                self.stream,
+                event.to_fields(),  # type: ignore[arg-type]
+                maxlen=STREAM_MAX_LENGTH,
+                approximate=True,
+            )
+        pipeline.execute()
 
 
 class InMemoryEventBus:
@@ -123,10 +156,12 @@ def embedded_bus() -> InMemoryEventBus:
 
 
 class EventConsumer:
-    """Reads a stream in a consumer group and acknowledges each event after its handler ran.
+    """Reads a stream in a consumer group and acknowledges events after their handler ran.
 
     Entries left pending by a consumer that died are claimed again after ``claim_idle_ms``, so
-    an event is never lost; handlers dedupe by ``event.id``.
+    an event is never lost; handlers dedupe by ``event.id``. With ``batch_handler``, the events
+    of one read are applied together (see the module's docstring); the acknowledgements of one
+    read always go in one XACK.
     """
 
     def __init__(
@@ -138,10 +173,12 @@ class EventConsumer:
         stream: str = TICKET_EVENTS_STREAM,
         consumer: str | None = None,
         claim_idle_ms: int = 60_000,
+        batch_handler: BatchHandler | None = None,
     ) -> None:
         self.client = client
         self.group = group
         self.handler = handler
+        self.batch_handler = batch_handler
         self.stream = stream
         self.consumer = consumer or f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
         self.claim_idle_ms = claim_idle_ms
@@ -157,6 +194,7 @@ class EventConsumer:
         stream: str = TICKET_EVENTS_STREAM,
         consumer: str | None = None,
         claim_idle_ms: int = 60_000,
+        batch_handler: BatchHandler | None = None,
     ) -> EventConsumer:
         """A consumer on the Redis at ``redis_url`` (a 503-style error when there is none: the
         embedded mode hands events over in-process instead)."""
@@ -174,6 +212,7 @@ class EventConsumer:
             stream=stream,
             consumer=consumer,
             claim_idle_ms=claim_idle_ms,
+            batch_handler=batch_handler,
         )
 
     def ensure_group(self) -> None:
@@ -183,26 +222,45 @@ class EventConsumer:
             if "BUSYGROUP" not in str(exc):
                 raise
 
-    def _handle(self, entry_id: Any, fields: Mapping[Any, Any]) -> bool:
-        decoded = {
-            (k.decode() if isinstance(k, bytes) else k): (v.decode() if isinstance(v, bytes) else v)
-            for k, v in fields.items()
-        }
-        try:
-            event = Event.from_fields(decoded)
-        except (KeyError, ValueError) as exc:
-            log.error("dropping malformed event %s: %s", entry_id, exc)
-            self.client.xack(self.stream, self.group, entry_id)
-            return True
-        try:
-            self.handler(event)
-        except Exception:
-            log.exception(
-                "handler failed for event %s (%s); it will be redelivered", event.id, event.type
-            )
-            return False
-        self.client.xack(self.stream, self.group, entry_id)
-        return True
+    def _handle_entries(self, entries: Sequence[tuple[Any, Mapping[Any, Any]]]) -> int:
+        """Apply what one read returned and acknowledge it in one call; returns how many were
+        done with (applied, or malformed and dropped)."""
+        done: list[Any] = []
+        events: list[tuple[Any, Event]] = []
+        for entry_id, fields in entries:
+            if not fields:  # trimmed from the stream while pending: nothing left to apply
+                continue
+            decoded = {
+                (k.decode() if isinstance(k, bytes) else k): (
+                    v.decode() if isinstance(v, bytes) else v
+                )
+                for k, v in fields.items()
+            }
+            try:
+                events.append((entry_id, Event.from_fields(decoded)))
+            except (KeyError, ValueError) as exc:
+                log.error("dropping malformed event %s: %s", entry_id, exc)
+                done.append(entry_id)
+        if self.batch_handler is not None and len(events) > 1:
+            try:
+                self.batch_handler([event for _, event in events])
+            except Exception:
+                log.exception("batch of %s events failed; applying them one by one", len(events))
+            else:
+                done.extend(entry_id for entry_id, _ in events)
+                events = []
+        for entry_id, event in events:
+            try:
+                self.handler(event)
+            except Exception:
+                log.exception(
+                    "handler failed for event %s (%s); it will be redelivered", event.id, event.type
+                )
+                continue
+            done.append(entry_id)
+        if done:
+            self.client.xack(self.stream, self.group, *done)
+        return len(done)
 
     def run_once(self, *, block_ms: int = 1000, count: int = 100) -> int:
         """Handle what is pending for too long, then what is new; returns how many were handled."""
@@ -210,16 +268,13 @@ class EventConsumer:
         claimed = self.client.xautoclaim(
             self.stream, self.group, self.consumer, min_idle_time=self.claim_idle_ms, count=count
         )
-        for entry_id, fields in claimed[1] if isinstance(claimed, list | tuple) else []:
-            if fields and self._handle(entry_id, fields):
-                handled += 1
+        if isinstance(claimed, list | tuple) and claimed[1]:
+            handled += self._handle_entries(claimed[1])
         response: Any = self.client.xreadgroup(
             self.group, self.consumer, {self.stream: ">"}, count=count, block=block_ms
         )
         for _stream, entries in response or []:
-            for entry_id, fields in entries:
-                if self._handle(entry_id, fields):
-                    handled += 1
+            handled += self._handle_entries(entries)
         return handled
 
     def run_forever(self, *, block_ms: int = 1000) -> None:

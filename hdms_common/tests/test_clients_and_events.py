@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 
 import pytest
 import redis
@@ -147,6 +148,52 @@ def test_a_failed_handler_leaves_the_event_pending_and_it_is_redelivered(redis_s
     assert consumer.run_once(block_ms=100) == 1
     assert attempts == [event.id, event.id]
     assert client.xpending("t:flaky", "tests")["pending"] == 0
+
+
+def test_a_batch_handler_gets_one_read_together_and_it_is_acknowledged_at_once(redis_server):
+    client = _client(redis_server)
+    batches: list[list[str]] = []
+    consumer = EventConsumer(
+        client,
+        group="tests",
+        handler=lambda e: pytest.fail("a batch that succeeded is not applied one by one"),
+        batch_handler=lambda events: batches.append([e.id for e in events]),
+        stream="t:batch",
+    )
+    consumer.ensure_group()
+    publisher = RedisStreamPublisher(client, stream="t:batch")
+    events = [Event(type="ticket.created", payload={"n": i}) for i in range(4)]
+    for event in events:
+        publisher.publish(event)
+    assert consumer.run_once(block_ms=100) == 4
+    assert batches == [[e.id for e in events]]
+    assert client.xpending("t:batch", "tests")["pending"] == 0
+
+
+def test_a_failed_batch_is_applied_one_by_one_and_only_the_bad_event_stays_pending(
+    redis_server,
+):
+    client = _client(redis_server)
+    applied: list[int] = []
+
+    def one(event: Event) -> None:
+        if event.payload["n"] == 1:
+            raise RuntimeError("this one cannot be applied yet")
+        applied.append(event.payload["n"])
+
+    def batch(events: Sequence[Event]) -> None:
+        raise RuntimeError("a batch is all or nothing")
+
+    consumer = EventConsumer(
+        client, group="tests", handler=one, batch_handler=batch, stream="t:batchfail"
+    )
+    consumer.ensure_group()
+    publisher = RedisStreamPublisher(client, stream="t:batchfail")
+    for n in range(3):
+        publisher.publish(Event(type="ticket.created", payload={"n": n}))
+    assert consumer.run_once(block_ms=100) == 2
+    assert applied == [0, 2]
+    assert client.xpending("t:batchfail", "tests")["pending"] == 1
 
 
 def test_events_of_a_consumer_that_died_are_claimed_by_another(redis_server):

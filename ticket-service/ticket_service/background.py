@@ -22,6 +22,8 @@ from ticket_service.services.sweep import sweep_tickets
 log = logging.getLogger(__name__)
 RELAY_INTERVAL_SECONDS = 0.5
 SWEEP_INTERVAL_SECONDS = 60.0
+#: Outbox rows per relay round trip (relay_outbox); a backlog goes out in rounds of this many.
+RELAY_BATCH = 500
 
 
 def publisher_for(app: Flask) -> EventPublisher:
@@ -38,9 +40,9 @@ def run_once(app: Flask, publisher: EventPublisher, *, sweep: bool) -> int:
     with app.app_context():
         try:
             while True:
-                sent = relay_outbox(session=db.session, publisher=publisher, batch=100)
+                sent = relay_outbox(session=db.session, publisher=publisher, batch=RELAY_BATCH)
                 relayed += sent
-                if sent < 100:
+                if sent < RELAY_BATCH:
                     break
             if sweep:
                 sweep_tickets(session=db.session, policy=app.extensions["hdms_ticket_policy"])

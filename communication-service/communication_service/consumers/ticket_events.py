@@ -4,12 +4,21 @@ At least once (a Redis consumer group, acknowledged after the handler committed)
 by event id (recorded in the same transaction as the effects). The department's moderators
 are looked up at auth-service, outside any transaction, when a ticket first shows up or moves
 to another department.
+
+The events of one read are applied as a batch, in stream order and in one transaction: their
+processed ids, chat tickets and role holders are read in a few queries, a department's
+moderators are looked up once for the batch, and the rows are written at one flush. When the
+batch fails (a race with another writer, a bad event), the consumer applies its events one by
+one instead (:meth:`TicketEventHandler.__call__`).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
@@ -92,15 +101,75 @@ class TicketEventHandler:
             # announced the change already; this covers an announcement that was lost).
             realtime.ticket_changed(str(payload["ticket_id"]))
 
+    def apply_batch(self, batch: Sequence[Event]) -> None:
+        """Apply several events (stream order) in one transaction; raises, having applied
+        none of them, when any fails."""
+        frames = []
+        changed: dict[str, None] = {}
+        with self.app.app_context():
+            session = db.session
+            try:
+                fresh: dict[str, Event] = {}
+                processed = events.processed_among(session=session, event_ids=[e.id for e in batch])
+                for event in batch:
+                    if event.id not in processed:
+                        fresh.setdefault(event.id, event)
+                todo = list(fresh.values())
+                lookups = events.departments_needing_moderators(
+                    session=session, events=[(e.type, e.payload) for e in todo]
+                )
+                session.rollback()  # no transaction stays open while auth-service is asked
+                moderators = {
+                    department: self.moderators_of(department)
+                    for department in sorted(set(lookups.values()))
+                }
+                first_seen: dict[uuid.UUID, tuple[dict[str, Any], datetime]] = {}
+                for event in todo:
+                    try:
+                        ticket_id = uuid.UUID(str(event.payload.get("ticket_id")))
+                    except ValueError:
+                        continue
+                    first_seen.setdefault(ticket_id, (dict(event.payload), event.occurred_at))
+                queued = events.Batch(session=session, ticket_ids=first_seen, first_seen=first_seen)
+                notified = []
+                for index, event in enumerate(todo):
+                    department = lookups.get(index)
+                    applied = events.apply_ticket_event(
+                        session=session,
+                        event_id=event.id,
+                        event_type=event.type,
+                        occurred_at=event.occurred_at,
+                        payload=dict(event.payload),
+                        moderator_ids=moderators[department] if department else None,
+                        batch=queued,
+                    )
+                    notified.extend(applied.notifications)
+                    if event.payload.get("ticket_id"):
+                        changed[str(event.payload["ticket_id"])] = None
+                session.flush()
+                frames = notification_frames(notified)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.remove()
+        realtime = realtime_of(self.app)
+        realtime.publish_all(frames)
+        for changed_id in changed:
+            realtime.ticket_changed(changed_id)
+
 
 def build_consumer(
     app: Flask, *, consumer: str | None = None, claim_idle_ms: int = 60_000
 ) -> EventConsumer:
     """An EventConsumer of the ticket events stream for this app (REDIS_URL must be set)."""
+    handler = TicketEventHandler(app)
     return EventConsumer.from_url(
         settings_of(app).redis_url,
         group=GROUP,
-        handler=TicketEventHandler(app),
+        handler=handler,
         consumer=consumer,
         claim_idle_ms=claim_idle_ms,
+        batch_handler=handler.apply_batch,
     )

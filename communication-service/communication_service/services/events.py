@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from communication_service.models import ChatTicket, Notification, ProcessedEvent, SlaAlert
+from communication_service.models import (
+    ChatTicket,
+    Notification,
+    ProcessedEvent,
+    SlaAlert,
+    TicketParticipant,
+)
 from communication_service.services import notifications, participants
-from communication_service.services.tickets import apply_snapshot, ensure_chat_ticket
+from communication_service.services.tickets import (
+    SNAPSHOT_FIELDS,
+    apply_snapshot,
+    ensure_chat_ticket,
+    snapshot_from,
+)
 from hdms_common.db import DbSession, utcnow
 from hdms_common.event_types import EventType
 
@@ -48,6 +60,140 @@ class Applied:
 def was_processed(*, session: DbSession, event_id: str) -> bool:
     """Whether the event with this id was applied already."""
     return session.get(ProcessedEvent, event_id) is not None
+
+
+def processed_among(*, session: DbSession, event_ids: Iterable[str]) -> set[str]:
+    """Which of these events were applied already (one query for a batch)."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return set()
+    return set(
+        session.scalars(sa.select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.in_(ids)))
+    )
+
+
+def departments_needing_moderators(
+    *, session: DbSession, events: Sequence[tuple[str, Mapping[str, Any]]]
+) -> dict[int, str]:
+    """For a batch of (type, payload) in stream order: the index of each event whose
+    department's moderators must be looked up, with that department (as
+    :func:`needs_moderators` decides one event at a time, the batch's earlier events counted)."""
+    ticket_ids = {t for _, payload in events if (t := _uuid(payload.get("ticket_id")))}
+    known: dict[uuid.UUID, str] = {}
+    if ticket_ids:
+        rows = session.execute(
+            sa.select(ChatTicket.ticket_id, ChatTicket.department_id).where(
+                ChatTicket.ticket_id.in_(sorted(ticket_ids))
+            )
+        )
+        known = {ticket_id: str(department) for ticket_id, department in rows}
+    needed: dict[int, str] = {}
+    for index, (event_type, payload) in enumerate(events):
+        department = payload.get("department_id")
+        ticket_id = _uuid(payload.get("ticket_id"))
+        if not department or ticket_id is None:
+            continue
+        if event_type == EventType.TICKET_CREATED or known.get(ticket_id) != str(department):
+            needed[index] = str(department)
+        known[ticket_id] = str(department)
+    return needed
+
+
+def _first_snapshot(seen: tuple[Mapping[str, Any], datetime] | None) -> dict[str, Any]:
+    """The columns a chat ticket starts with when its first event is applied in a batch (what
+    _apply_snapshot_queued sets on an empty row: absent fields stay NULL), all NULL when no
+    event of it is known. The same keys either way: one multi-row INSERT takes them all."""
+    if seen is None:
+        return {**dict.fromkeys(SNAPSHOT_FIELDS), "last_event_at": None}
+    payload, at = seen
+    return {**snapshot_from(payload), "last_event_at": at}
+
+
+#: The roles that follow the newest event's snapshot (set_role_holders).
+SNAPSHOT_ROLES = ("requestor", "assignee", "moderator")
+
+
+class Batch:
+    """What the events of one batch read once instead of each: their chat tickets (inserted
+    for all that are missing in one statement) and who holds the snapshot roles on them.
+
+    Writes are queued in the session and go out at the batch's one flush: the processed ids,
+    the participants and the notifications each in one statement.
+    """
+
+    def __init__(
+        self,
+        *,
+        session: DbSession,
+        ticket_ids: Iterable[uuid.UUID],
+        first_seen: Mapping[uuid.UUID, tuple[Mapping[str, Any], datetime]] | None = None,
+    ) -> None:
+        """``first_seen``: per ticket, the payload and time of its first event in the batch; a
+        chat ticket inserted here starts from that snapshot, so applying it updates nothing."""
+        self.session = session
+        first_seen = first_seen or {}
+        ids = sorted(set(ticket_ids))
+        self.tickets: dict[uuid.UUID, ChatTicket] = {}
+        self.holders: dict[tuple[uuid.UUID, str], set[uuid.UUID]] = {}
+        if not ids:
+            return
+        # Every ticket of the batch, inserted unless it exists (one statement), then read.
+        now = utcnow()
+        values = [
+            {
+                "ticket_id": t,
+                "last_seq": 0,
+                "created_at": now,
+                "updated_at": now,
+                **_first_snapshot(first_seen.get(t)),
+            }
+            for t in ids
+        ]
+        insert: Any = (
+            postgresql.insert(ChatTicket)
+            if session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert(ChatTicket)
+        )
+        session.execute(insert.values(values).on_conflict_do_nothing())
+        self.tickets = self._load(ids)
+        for ticket_id in ids:
+            for role in SNAPSHOT_ROLES:
+                self.holders[(ticket_id, role)] = set()
+        holders = session.execute(
+            sa.select(
+                TicketParticipant.ticket_id, TicketParticipant.role, TicketParticipant.user_id
+            ).where(
+                TicketParticipant.ticket_id.in_(ids), TicketParticipant.role.in_(SNAPSHOT_ROLES)
+            )
+        )
+        for ticket_id, role, user_id in holders:
+            self.holders[(ticket_id, role)].add(user_id)
+
+    def _load(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, ChatTicket]:
+        found = self.session.scalars(sa.select(ChatTicket).where(ChatTicket.ticket_id.in_(ids)))
+        return {ticket.ticket_id: ticket for ticket in found}
+
+    def set_role_holders(
+        self, *, ticket_id: uuid.UUID, role: str, user_ids: Iterable[uuid.UUID]
+    ) -> None:
+        """participants.set_role_holders from the batch's copy: new holders are queued."""
+        wanted = set(user_ids)
+        current = self.holders[(ticket_id, role)]
+        gone = current - wanted
+        if gone:
+            self.session.execute(
+                sa.delete(TicketParticipant).where(
+                    TicketParticipant.ticket_id == ticket_id,
+                    TicketParticipant.role == role,
+                    TicketParticipant.user_id.in_(gone),
+                )
+            )
+        now = utcnow()
+        for user_id in sorted(wanted - current):
+            self.session.add(
+                TicketParticipant(ticket_id=ticket_id, user_id=user_id, role=role, joined_at=now)
+            )
+        self.holders[(ticket_id, role)] = wanted
 
 
 def needs_moderators(
@@ -112,6 +258,7 @@ def apply_ticket_event(
     occurred_at: datetime,
     payload: Mapping[str, Any],
     moderator_ids: set[uuid.UUID] | None = None,
+    batch: Batch | None = None,
 ) -> Applied:
     """Keep the ticket's participants current and notify the people the event concerns.
 
@@ -119,36 +266,41 @@ def apply_ticket_event(
     redelivery cannot undo a later change; approvers and sub-ticket assignees are only ever
     added. ``moderator_ids`` are the department's moderators when the caller looked them up.
     The event id is recorded in the same transaction, so a redelivered event does nothing.
+    With ``batch`` (the caller checked the ids with :func:`processed_among`), the ticket and
+    its role holders come from the batch, and the writes wait for the caller's flush.
     """
-    if was_processed(session=session, event_id=event_id):
+    if batch is None and was_processed(session=session, event_id=event_id):
         return Applied(duplicate=True)
     session.add(
         ProcessedEvent(event_id=event_id, event_type=event_type[:64], processed_at=utcnow())
     )
-    session.flush()
+    if batch is None:
+        session.flush()
     applied = Applied()
     ticket_id = _uuid(payload.get("ticket_id"))
     if ticket_id is None:
         return applied
-    ticket = ensure_chat_ticket(session=session, ticket_id=ticket_id)
-    is_newest = apply_snapshot(session=session, ticket=ticket, data=payload, at=occurred_at)
+    if batch is not None:
+        ticket = batch.tickets[ticket_id]
+        is_newest = _apply_snapshot_queued(ticket=ticket, data=payload, at=occurred_at)
+    else:
+        ticket = ensure_chat_ticket(session=session, ticket_id=ticket_id)
+        is_newest = apply_snapshot(session=session, ticket=ticket, data=payload, at=occurred_at)
     if is_newest:
-        participants.set_role_holders(
-            session=session,
-            ticket_id=ticket_id,
-            role="requestor",
-            user_ids=[u for u in [_uuid(payload.get("requestor_id"))] if u],
-        )
-        participants.set_role_holders(
-            session=session,
-            ticket_id=ticket_id,
-            role="assignee",
-            user_ids=[u for u in [_uuid(payload.get("assignee_id"))] if u],
-        )
-        if moderator_ids is not None:
-            participants.set_role_holders(
-                session=session, ticket_id=ticket_id, role="moderator", user_ids=moderator_ids
-            )
+        holders: dict[str, Iterable[uuid.UUID] | None] = {
+            "requestor": [u for u in [_uuid(payload.get("requestor_id"))] if u],
+            "assignee": [u for u in [_uuid(payload.get("assignee_id"))] if u],
+            "moderator": moderator_ids,
+        }
+        for role, user_ids in holders.items():
+            if user_ids is None:
+                continue
+            if batch is not None:
+                batch.set_role_holders(ticket_id=ticket_id, role=role, user_ids=user_ids)
+            else:
+                participants.set_role_holders(
+                    session=session, ticket_id=ticket_id, role=role, user_ids=user_ids
+                )
     known_type = EventType.parse(event_type)
     handler = HANDLERS.get(known_type) if known_type is not None else None
     if handler is not None:
@@ -163,10 +315,23 @@ def apply_ticket_event(
                 ticket=ticket,
                 moderator_ids=moderator_ids,
                 applied=applied,
+                queued=batch is not None,
             )
         )
-    session.flush()
+    if batch is None:
+        session.flush()
     return applied
+
+
+def _apply_snapshot_queued(*, ticket: ChatTicket, data: Mapping[str, Any], at: datetime) -> bool:
+    """apply_snapshot without its flush: the batch flushes once."""
+    if ticket.last_event_at is not None and at < ticket.last_event_at:
+        return False
+    for key, value in snapshot_from(data).items():
+        if value is not None or key == "assignee_id":
+            setattr(ticket, key, value)
+    ticket.last_event_at = at
+    return True
 
 
 @dataclass
@@ -182,6 +347,8 @@ class _Applying:
     ticket: ChatTicket
     moderator_ids: set[uuid.UUID] | None
     applied: Applied
+    #: Writes wait for the batch's flush (see Batch).
+    queued: bool = False
 
     @property
     def label(self) -> str:
@@ -216,6 +383,7 @@ class _Applying:
                 body=body,
                 ticket_id=self.ticket_id,
                 event_id=self.event_id,
+                flush=not self.queued,
             )
         )
 

@@ -33,8 +33,10 @@ def create_notification(
     body: str = "",
     ticket_id: uuid.UUID | None = None,
     event_id: str | None = None,
+    flush: bool = True,
 ) -> Notification:
-    """Store one notification for ``user_id``."""
+    """Store one notification for ``user_id`` (with ``flush=False``, at the session's next
+    flush: a batch of events then writes all its notifications in one statement)."""
     notification = Notification(
         user_id=user_id,
         type=type,
@@ -46,7 +48,8 @@ def create_notification(
         created_at=utcnow(),
     )
     session.add(notification)
-    session.flush()
+    if flush:
+        session.flush()
     return notification
 
 
