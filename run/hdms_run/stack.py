@@ -213,8 +213,6 @@ class Supervisor:
                 "-c",
                 "python:hdms_common.gunicorn_conf",
                 *binds,
-                "--access-logfile",
-                "-",
                 f"{service.package}:create_app()",
             ],
             WEB_CONCURRENCY=str(workers),
