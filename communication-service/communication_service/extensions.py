@@ -1,12 +1,12 @@
 """Unbound extensions of communication-service; nothing runs at import."""
 
-from flask_migrate import Migrate
 from flask_sock import Sock
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
 from hdms_common.api import Api
 from hdms_common.db import service_registry
+from hdms_common.deferred_migrate import DeferredMigrate
 
 
 class Base(DeclarativeBase):
@@ -14,6 +14,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+migrate = DeferredMigrate()
 api = Api()
 sock = Sock()

@@ -1,11 +1,11 @@
 """Unbound extensions of file-service; nothing runs at import."""
 
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
 from hdms_common.api import Api
 from hdms_common.db import service_registry
+from hdms_common.deferred_migrate import DeferredMigrate
 
 
 class Base(DeclarativeBase):
@@ -13,5 +13,5 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
+migrate = DeferredMigrate()
 api = Api()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,6 +17,7 @@ from hdms_common.api import Api, configure_openapi
 from hdms_common.auth import init_jwt
 from hdms_common.config import Settings
 from hdms_common.db import engine_options
+from hdms_common.deferred_migrate import DeferredMigrate
 from hdms_common.errors import register_error_handlers
 from hdms_common.health import register_health
 from hdms_common.json_provider import OrjsonProvider
@@ -29,7 +29,7 @@ def configure_service_app(
     settings: Settings,
     *,
     db: SQLAlchemy,
-    migrate: Migrate,
+    migrate: DeferredMigrate,
     api: Api,
     title: str,
     url_prefix: str,
