@@ -11,6 +11,7 @@ and mixes :class:`UUIDPrimaryKey` and :class:`Timestamps` into its models.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -108,19 +109,50 @@ def engine_options(database_url: str) -> dict[str, Any]:
 
     PostgreSQL is reached through PgBouncer in transaction mode by some services: psycopg2 uses
     no server-side prepared statements, and nothing here sets session state, so a pooled server
-    connection can change between transactions. A small local pool with pre-ping survives a
-    restarted server or pooler; PgBouncer does the real pooling.
+    connection can change between transactions. A small local pool survives a restarted server
+    or pooler (see ``_ping_after_idle``); PgBouncer does the real pooling.
     """
     if database_url.startswith("sqlite"):
         return {"connect_args": {"check_same_thread": False, "timeout": 30}}
     return {
-        "pool_pre_ping": True,
         "pool_size": 5,
         "max_overflow": 10,
         "pool_timeout": 10,
         "pool_recycle": 1800,
         "connect_args": {"connect_timeout": 5, "application_name": "hdms"},
     }
+
+
+#: A pooled connection idle longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+@event.listens_for(sa.pool.Pool, "checkin")
+def _note_checkin(dbapi_connection: Any, connection_record: Any) -> None:
+    connection_record.info["hdms_checked_in_at"] = time.monotonic()
+
+
+@event.listens_for(sa.pool.Pool, "checkout")
+def _ping_after_idle(dbapi_connection: Any, connection_record: Any, proxy: Any) -> None:
+    """SQLAlchemy's pool_pre_ping, for connections that sat idle only.
+
+    pool_pre_ping sends a `SELECT 1` through PgBouncer before every transaction: a fifth of a
+    ticket create's round trips. Under load a connection returns to the pool and leaves it
+    again within milliseconds, and a server or pooler that went away in that instant fails the
+    one transaction that meets it (503, hdms_common.errors), after which SQLAlchemy drops the
+    pool's connections. A connection that sat idle is pinged as before, so a restart during a
+    quiet time costs no request at all.
+    """
+    checked_in_at = connection_record.info.get("hdms_checked_in_at")
+    if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_SECONDS:
+        return
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        return
+    try:
+        proxy._pool._dialect.do_ping(dbapi_connection)
+    except Exception as exc:
+        # The pool replaces the connection and retries the checkout.
+        raise sa.exc.DisconnectionError(str(exc)) from exc
 
 
 @event.listens_for(Engine, "connect")
