@@ -7,7 +7,7 @@ measurements, one after the other:
 
 - live: BENCH_CREATES creates with everything running, until the outbox relay and both event
   consumers have caught up; CPU per create of each process.
-- pipeline: the relay, the Celery worker and the event consumers are paused (SIGSTOP) while
+- pipeline: the background process (the relay and the event consumers) is paused (SIGSTOP) while
   BENCH_CREATES more creates are made, then resumed; CPU per create of each process from then
   until the events are handled, i.e. what the events of a create cost after its request, in
   every process (Redis, PgBouncer, PostgreSQL, services called back included). A backlog
@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import proc_stats
 import redis
 import requests
 
@@ -39,63 +40,23 @@ STACK = ROOT / "scripts" / "stack.py"
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 CREATES = int(os.environ.get("BENCH_CREATES", "2000"))
 ATTACH_EVERY = int(os.environ.get("BENCH_ATTACH_EVERY", "10"))
-TICKS = os.sysconf("SC_CLK_TCK")
-#: The stack's processes whose work starts after the create's response.
-PIPELINE = (
-    "ticket-outbox-relay",
-    "ticket-celery-worker",
-    "communication-events",
-    "file-ticket-events",
-)
+#: The stack's process whose work starts after the create's response: the outbox relay and
+#: both ticket event consumers are threads of it (docs/stack.md, "Processes and memory").
+PIPELINE = ("background",)
 STREAM = "hdms:events:tickets"
 GROUPS = ("communication-service", "file-service")
 
 
-def process_table() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, utime+stime ticks) of every process readable here."""
-    table: dict[int, tuple[int, int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        table[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
-    return table
-
-
-def tree_ticks(table: dict[int, tuple[int, int]], root: int) -> int:
-    """CPU ticks of ``root`` and all its descendants alive now."""
-    children: dict[int, list[int]] = {}
-    for pid, (parent, _) in table.items():
-        children.setdefault(parent, []).append(pid)
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += table.get(pid, (0, 0))[1]
-        todo.extend(children.get(pid, []))
-    return total
-
-
-def sample(roots: dict[str, int]) -> dict[str, int]:
-    table = process_table()
-    return {name: tree_ticks(table, pid) for name, pid in roots.items()}
-
-
-def descendants(root: int) -> list[int]:
-    table = process_table()
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(p for p, (parent, _) in table.items() if parent == pid)
-    return found
+def sample(roots: dict[str, int]) -> dict[str, float]:
+    """CPU seconds of each process tree (the root and its descendants)."""
+    parent_of = proc_stats.parents()
+    return {
+        name: proc_stats.cpu_seconds(proc_stats.tree(pid, parent_of)) for name, pid in roots.items()
+    }
 
 
 def signal_tree(root: int, signum: int) -> None:
-    for pid in descendants(root):
+    for pid in proc_stats.tree(root):
         try:
             os.kill(pid, signum)
         except ProcessLookupError:
@@ -203,13 +164,9 @@ class Stack:
             time.sleep(0.05)
 
 
-def per_create(before: dict[str, int], after: dict[str, int], creates: int) -> dict[str, float]:
+def per_create(before: dict[str, float], after: dict[str, float], creates: int) -> dict[str, float]:
     """CPU milliseconds per create of each process tree."""
-    return {
-        name: (after[name] - before[name]) * 1000 / TICKS / creates
-        for name in before
-        if name in after
-    }
+    return {name: (after[name] - before[name]) * 1000 / creates for name in before if name in after}
 
 
 def report(title: str, figures: dict[str, float]) -> None:
@@ -226,7 +183,7 @@ def measure(stack: Stack) -> dict[str, dict[str, float]]:
     roots = stack.roots()
     stack.create(100)  # warm-up: connection pools on every hop
     stack.wait_caught_up(stack.stream_length())
-    time.sleep(2.5)  # a Celery relay tick in flight ends
+    time.sleep(2.5)  # a relay round in flight ends
 
     expected = stack.stream_length() + CREATES
     before = sample(roots)
