@@ -5,6 +5,10 @@ pixel count is checked from the header before any decoding, EXIF orientation is 
 metadata (EXIF, XMP, ICC comments) is written to the outputs. Videos: PyAV reads the
 container's header first (duration and frame size bounded), then re-encodes to H.264 + AAC,
 yuv420p, with the moov atom first (faststart) so browsers start playing before the end.
+
+PyAV is imported by the two functions that read video, not at the top: it is 17 MiB of modules
+in every process that imports file_service, and most of them (the background process, an idle
+web worker or Celery worker) never open a video (docs/stack.md, "Processes and memory").
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
 from PIL import Image, ImageOps
 
 PIL_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
@@ -97,6 +100,8 @@ def convert_image(source: Path, *, webp: Path, thumbnail: Path, max_pixels: int)
 
 def probe_video(path: Path, *, max_seconds: int, max_pixels: int) -> VideoInfo:
     """Read the container's header: refuse no video stream, too long or too big a frame."""
+    import av
+
     try:
         with av.open(str(path), "r") as container:
             if not container.streams.video:
@@ -131,6 +136,8 @@ def convert_video(
     source: Path, *, mp4: Path, poster: Path, max_seconds: int, max_pixels: int
 ) -> None:
     """Re-encode to MP4 (H.264 yuv420p, AAC when the source has sound, faststart) + a poster."""
+    import av
+
     info = probe_video(source, max_seconds=max_seconds, max_pixels=max_pixels)
     width, height = _output_size(info.width, info.height)
     poster_image: Image.Image | None = None
