@@ -55,3 +55,22 @@ def test_responses_are_encoded_by_orjson(app):
 def test_a_create_is_not_announced_in_real_time(api, redis_server):
     ticket = api.create()
     assert redis_client(redis_server, db=1).get(ticket_version_key(ticket["id"])) is None
+
+
+def test_a_create_writes_without_the_unit_of_work(api):
+    """Its rows are Core INSERTs: nothing is left for a flush, before or at the commit."""
+    from sqlalchemy.orm import Session
+
+    flushes: list[int] = []
+
+    def count(session: Any, flush_context: Any, instances: Any) -> None:
+        flushes.append(len(session.new) + len(session.dirty))
+
+    api.create()
+    sa.event.listen(Session, "before_flush", count)
+    try:
+        ticket = api.create()
+    finally:
+        sa.event.remove(Session, "before_flush", count)
+    assert ticket["number"]
+    assert flushes == []

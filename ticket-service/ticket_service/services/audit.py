@@ -125,6 +125,11 @@ def first_audit_row(
     )
 
 
+def row_values(row: AuditLog) -> dict[str, Any]:
+    """The columns of a history row that is not in a session, for a Core INSERT of it."""
+    return {column.key: getattr(row, column.key) for column in AuditLog.__table__.columns}
+
+
 def append_audit(
     *,
     session: DbSession,

@@ -64,6 +64,34 @@ def created_fields(ticket: Ticket) -> CreatedFields:
     return CreatedFields(attachments=jsonable(list(ticket.attachments or [])))
 
 
+def outbox_values(
+    *,
+    event_type: EventType | str,
+    ticket: Ticket,
+    actor_id: uuid.UUID,
+    now: datetime,
+    request_id: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The columns of an outbox row for an event of ``ticket``: what record_event adds to the
+    session, or what a Core INSERT writes (the create, which has no unit of work to flush).
+
+    ``event_type`` must be one of :class:`EventType` (a ValueError otherwise): an event no
+    consumer knows of is a mistake of the caller, not something to publish.
+    """
+    payload: dict[str, Any] = dict(ticket_payload(ticket, actor_id))
+    if event_type == EventType.TICKET_CREATED:
+        payload.update(created_fields(ticket))
+    payload.update(jsonable(extra))
+    return {
+        "id": ordered_event_id(),
+        "event_type": EventType(event_type).value,
+        "payload": payload,
+        "request_id": request_id,
+        "occurred_at": now,
+    }
+
+
 def record_event(
     *,
     session: DbSession,
@@ -79,16 +107,15 @@ def record_event(
     ``event_type`` must be one of :class:`EventType` (a ValueError otherwise): an event no
     consumer knows of is a mistake of the caller, not something to publish.
     """
-    payload: dict[str, Any] = dict(ticket_payload(ticket, actor_id))
-    if event_type == EventType.TICKET_CREATED:
-        payload.update(created_fields(ticket))
-    payload.update(jsonable(extra))
     row = OutboxEvent(
-        id=ordered_event_id(),
-        event_type=EventType(event_type).value,
-        payload=payload,
-        request_id=request_id,
-        occurred_at=now,
+        **outbox_values(
+            event_type=event_type,
+            ticket=ticket,
+            actor_id=actor_id,
+            now=now,
+            request_id=request_id,
+            **extra,
+        )
     )
     session.add(row)
     session.flush()

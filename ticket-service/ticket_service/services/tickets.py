@@ -5,12 +5,14 @@ Status changes are not here: they go through ticket_service.services.transitions
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
 
 from hdms_common.auth import CurrentUser
 from hdms_common.db import DbSession, check_version, update_versioned, utcnow
@@ -21,11 +23,11 @@ from ticket_service import fsm
 from ticket_service.config import TicketPolicy
 from ticket_service.fsm import Role as TicketRole
 from ticket_service.fsm import allowed_actions, roles_of, stale_ticket
-from ticket_service.models import Ticket
+from ticket_service.models import AuditLog, OutboxEvent, Ticket
 from ticket_service.models.tickets import PRIORITIES
 from ticket_service.services import sla
-from ticket_service.services.audit import append_audit, first_audit_row
-from ticket_service.services.events import CHANGED_TICKETS, record_event
+from ticket_service.services.audit import append_audit, first_audit_row, row_values
+from ticket_service.services.events import outbox_values, record_event
 from ticket_service.services.visibility import get_visible_ticket, visible_condition
 from ticket_service.statuses import TERMINAL, Status
 
@@ -52,24 +54,43 @@ SORTS: dict[str, tuple[list[OrderKey], bool]] = {
 DEFAULT_SORT = "-created_at"
 
 
-def ticket_number_value(session: DbSession) -> str | sa.ScalarSelect[str]:
-    """The ``number`` a new ticket is inserted with: HD-000123, at least six digits.
+def _number_sql() -> sa.ScalarSelect[str]:
+    """PostgreSQL: the next ``number`` (HD-000123, at least six digits), drawn from
+    ``ticket_number_seq`` by the INSERT itself, so that numbering costs no round trip."""
+    number = sa.column("n", sa.BigInteger)
+    digits = sa.cast(number, sa.Text)
+    width = sa.func.greatest(NUMBER_DIGITS, sa.func.length(digits))
+    return (
+        sa.select(sa.literal(NUMBER_PREFIX) + sa.func.lpad(digits, width, "0"))
+        .select_from(sa.func.nextval("ticket_number_seq").alias("n"))
+        .scalar_subquery()
+    )
 
-    On PostgreSQL an expression on ``ticket_number_seq`` that the INSERT evaluates itself, so
-    numbering costs no round trip of its own; on SQLite (one embedded process) max + 1.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        number = sa.column("n", sa.BigInteger)
-        digits = sa.cast(number, sa.Text)
-        width = sa.func.greatest(NUMBER_DIGITS, sa.func.length(digits))
-        return (
-            sa.select(sa.literal(NUMBER_PREFIX) + sa.func.lpad(digits, width, "0"))
-            .select_from(sa.func.nextval("ticket_number_seq").alias("n"))
-            .scalar_subquery()
-        )
+
+def _next_number_embedded(session: DbSession) -> str:
+    """SQLite (one embedded process, one writer at a time): the highest number + 1."""
     digits_of = sa.func.substr(Ticket.number, len(NUMBER_PREFIX) + 1)
     last = int(session.scalar(sa.select(sa.func.max(sa.cast(digits_of, sa.Integer)))) or 0)
     return f"{NUMBER_PREFIX}{last + 1:0{NUMBER_DIGITS}d}"
+
+
+#: Every column of a ticket but the search vector (never loaded): what the create returns.
+_TICKET_COLUMNS = tuple(c for c in Ticket.__table__.columns if c.key != "search_vector")
+
+
+@functools.cache
+def _insert_ticket(dialect: str) -> sa.Insert:
+    """The create's INSERT ... RETURNING, one fixed statement per dialect whose values are all
+    bound parameters, so it is compiled once and found in the compiled cache by a constant key
+    (a ``.values(**row)`` per call made SQLAlchemy build and hash a new statement each time)."""
+    statement = sa.insert(Ticket.__table__).returning(*_TICKET_COLUMNS)
+    if dialect == "postgresql":
+        statement = statement.values(number=_number_sql())
+    return statement
+
+
+_INSERT_HISTORY = sa.insert(AuditLog.__table__)
+_INSERT_OUTBOX = sa.insert(OutboxEvent.__table__)
 
 
 #: The columns a ticket's JSON shows or derives its live fields from (sla_status, sla_clock,
@@ -213,28 +234,33 @@ def create_ticket(
         request_id=request_id,
         now=now,
     )
-    # One INSERT ... RETURNING: the number is drawn by the statement, the chain's head is the
-    # first history row's hash, and the row comes back as the ticket the caller is answered with.
-    ticket = session.scalars(
-        sa.insert(Ticket)
-        .values(
-            id=ticket_id, number=ticket_number_value(session), audit_head=history.hash, **values
-        )
-        .returning(Ticket)
-    ).one()
-    session.add(history)
-    record_event(
-        session=session,
-        event_type=EventType.TICKET_CREATED,
-        ticket=ticket,
-        actor_id=actor.id,
-        now=now,
-        request_id=request_id,
+    # Three Core INSERTs of fixed shape, no unit of work: the ticket (its number drawn by the
+    # statement on PostgreSQL, its chain's head the first history row's hash), that row, and
+    # ticket.created in the outbox. Nobody follows a ticket that did not exist before this
+    # transaction: no chat socket is on its channel and no verdict on who sees it was kept (its
+    # id was unknown until now), so its creation is not announced in real time (it is not put
+    # in CHANGED_TICKETS); ticket.created still goes out through the outbox.
+    dialect = session.get_bind().dialect.name
+    params = {"id": ticket_id, "audit_head": history.hash, **values}
+    if dialect != "postgresql":
+        params["number"] = _next_number_embedded(session)
+    row = session.execute(_insert_ticket(dialect), params).one()
+    # The row as the ticket the caller is answered with: persistent in the session as if it
+    # had been loaded, without a re-read.
+    ticket = Ticket(**row._mapping)
+    make_transient_to_detached(ticket)
+    session.add(ticket)
+    session.execute(_INSERT_HISTORY, row_values(history))
+    session.execute(
+        _INSERT_OUTBOX,
+        outbox_values(
+            event_type=EventType.TICKET_CREATED,
+            ticket=ticket,
+            actor_id=actor.id,
+            now=now,
+            request_id=request_id,
+        ),
     )
-    # Nobody follows a ticket that did not exist before this transaction: no chat socket is on
-    # its channel and no verdict on who sees it was kept (its id was unknown until now), so its
-    # creation is not announced in real time; ticket.created still goes out through the outbox.
-    session.info.get(CHANGED_TICKETS, set()).discard(ticket.id)
     return ticket
 
 
