@@ -115,7 +115,11 @@ def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         return {"connect_args": {"check_same_thread": False, "timeout": 30}}
     return {
-        "pool_size": 5,
+        # A gevent worker runs many requests at once, each holding a connection for its
+        # transaction. A connection beyond pool_size is opened for one checkout and closed on
+        # return (a TCP connect and a SCRAM login at PgBouncer each time), so the pool keeps as
+        # many as a worker's requests commonly overlap: 16 clients over two ticket workers.
+        "pool_size": 10,
         "max_overflow": 10,
         "pool_timeout": 10,
         "pool_recycle": 1800,
