@@ -158,7 +158,9 @@ def keyset_page(
     ordering = keyset_ordering(order_by, descending=descending)
     result = session.execute(statement.order_by(*ordering).limit(limit + 1))
     # One entity or column selected: its values; several columns: rows (named like them).
-    rows = list(result.scalars() if len(statement.column_descriptions) == 1 else result)
+    # (The result's keys, not statement.column_descriptions: those are worked out anew on each
+    # call, a measurable part of a list request.)
+    rows = list(result.scalars() if len(result.keys()) == 1 else result)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
