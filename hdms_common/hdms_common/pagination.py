@@ -152,21 +152,47 @@ def keyset_page(
     that offers several orders names the one used in ``order``: its cursors carry that name,
     and a cursor of another order is refused (400) rather than read as a wrong position.
     """
-    expressions = [_expression(c) for c in order_by]
-    if cursor:
-        values = decode_cursor(cursor, order_by, order=order)
-        key = sa.tuple_(*expressions)
-        bound = sa.tuple_(
-            *[sa.literal(v, type_=e.type) for v, e in zip(values, expressions, strict=True)]
-        )
-        statement = statement.where(key < bound if descending else key > bound)
-    ordering = [e.desc() if descending else e.asc() for e in expressions]
+    after = keyset_after(order_by, cursor, descending=descending, order=order)
+    if after is not None:
+        statement = statement.where(after)
+    ordering = keyset_ordering(order_by, descending=descending)
     result = session.execute(statement.order_by(*ordering).limit(limit + 1))
     # One entity or column selected: its values; several columns: rows (named like them).
-    rows = list(result.scalars() if len(statement.column_descriptions) == 1 else result)
+    # (The result's keys, not statement.column_descriptions: those are worked out anew on each
+    # call, a measurable part of a list request.)
+    rows = list(result.scalars() if len(result.keys()) == 1 else result)
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = encode_cursor([_row_value(last, c) for c in order_by], order=order)
     return Page(items=rows, next_cursor=next_cursor)
+
+
+def keyset_after(
+    order_by: Sequence[OrderKey],
+    cursor: str | None,
+    *,
+    descending: bool = True,
+    order: str | None = None,
+) -> sa.ColumnElement[bool] | None:
+    """The WHERE clause of the rows after ``cursor`` in the :func:`keyset_page` order (None
+    without a cursor): for a query that reads a page's candidates in parts before
+    :func:`keyset_page` orders them."""
+    if not cursor:
+        return None
+    expressions = [_expression(c) for c in order_by]
+    values = decode_cursor(cursor, order_by, order=order)
+    key = sa.tuple_(*expressions)
+    bound = sa.tuple_(
+        *[sa.literal(v, type_=e.type) for v, e in zip(values, expressions, strict=True)]
+    )
+    return key < bound if descending else key > bound
+
+
+def keyset_ordering(
+    order_by: Sequence[OrderKey], *, descending: bool = True
+) -> list[sa.ColumnElement[Any]]:
+    """The ORDER BY of :func:`keyset_page`."""
+    expressions = [_expression(c) for c in order_by]
+    return [e.desc() if descending else e.asc() for e in expressions]

@@ -130,3 +130,29 @@ def test_an_unknown_sort_is_a_422_problem(client, cast, sort):
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert "query.sort" in response.get_json()["errors"]
+
+
+def check_own_paging(api, cast, sort):
+    """Someone who sees only their own tickets pages them in each sort exactly as all of
+    them sorted: tickets they requested, tickets assigned to them, and both at once (the page
+    is cut from the first tickets of each way a ticket is theirs)."""
+    user = cast.assignee
+    requested = [api.create(user=user, priority=next(PRIORITIES)) for _ in range(3)]
+    assigned = [api.in_state("assigned", priority=next(PRIORITIES)) for _ in range(3)]
+    both = [api.in_state("assigned", user=user, priority=next(PRIORITIES)) for _ in range(2)]
+    api.create(user=cast.other_requestor)  # not theirs
+    mine = [api.get(t, user) for t in requested + assigned + both]
+    served, _ = page_through(api, user, sort)
+    assert [t["id"] for t in served] == [
+        t["id"] for t in sorted(mine, key=lambda t: sort_key(sort, t))
+    ]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_own_tickets_page_in_each_sort(api, cast, sort):
+    check_own_paging(api, cast, sort)
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_own_tickets_page_in_each_sort_on_sqlite(sqlite_app, api_on, cast, sort):
+    check_own_paging(api_on(sqlite_app.test_client()), cast, sort)

@@ -12,6 +12,7 @@ depend on it, not the reverse).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -421,12 +422,18 @@ def allowed_actions(ticket: Ticket, actor: CurrentUser) -> list[str]:
     """The public actions ``actor`` may try on ``ticket`` now (guards aside)."""
     if ticket.deleted_at is not None:
         return []
-    roles = roles_of(actor, ticket)
-    return [
+    return list(_actions_open(ticket.status, roles_of(actor, ticket)))
+
+
+@functools.lru_cache(maxsize=512)
+def _actions_open(status: str, roles: frozenset[Role]) -> tuple[str, ...]:
+    """The public actions from ``status`` for someone holding ``roles``: a few states times a
+    few role sets, so worked out once each rather than for every ticket of every list page."""
+    return tuple(
         str(t.action)
         for t in TRANSITIONS.values()
-        if t.public and ticket.status in t.sources and roles & t.roles
-    ]
+        if t.public and status in t.sources and roles & t.roles
+    )
 
 
 def transition_for(action: str) -> Transition:

@@ -37,11 +37,15 @@ from ticket_service.services import actions, audit, tickets
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/tickets", description="Tickets")
 
+#: The list's query schema, made once: given the class, webargs builds (deep-copies the
+#: fields of) a new instance on every request. Loading keeps no state on the instance.
+LIST_ARGS = TicketQueryArgsSchema()
+
 
 @blp.route("/")
 class Tickets(MethodView):
     @auth_required()
-    @blp.arguments(TicketQueryArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.arguments(LIST_ARGS, location="query", unknown=ma.RAISE)
     @blp.response(200, TicketPageSchema)
     def get(self, args: dict[str, Any]) -> Any:
         """List the tickets you may see (filters, full-text q, sort, keyset cursor)."""

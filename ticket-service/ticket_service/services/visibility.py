@@ -14,7 +14,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -26,47 +25,44 @@ from ticket_service.actors import SYSTEM_ACTOR as SYSTEM_ACTOR
 from ticket_service.actors import is_system
 from ticket_service.models import Approval, SubTicket, Ticket
 
-#: The tickets table again, inside the list's own query on it (made once: an alias costs).
-_REQUESTED = aliased(Ticket, name="requested")
-_ASSIGNED = aliased(Ticket, name="assigned")
 
-
-def visible_condition(actor: CurrentUser, *, listing: bool = False) -> sa.ColumnElement[bool]:
+def visible_condition(actor: CurrentUser) -> sa.ColumnElement[bool]:
     """A WHERE clause selecting the tickets ``actor`` may see (soft-deleted ones excluded).
 
     The tickets of the sub-tickets and approval rounds naming the actor are read once, as a
     list of ids (:class:`IdIn`), not tested ticket by ticket, so that PostgreSQL can use an
-    index for each branch of the OR. ``listing``: the clause is for a list, read in an index's
-    order and stopped after a page. Someone who moderates no department sees only their own
-    few tickets, scattered through that order: their ids are then gathered first (by the
-    requestor and assignee indexes) and the page sorted from them, where walking the order
-    would read every ticket until the page fills (docs/ticket-service.md, "The list at scale").
+    index for each branch of the OR.
     """
     alive = Ticket.deleted_at.is_(None)
     if actor.is_admin or is_system(actor):
         return alive
+    clauses = own_ticket_conditions(actor)
+    departments = actor.departments_for(MODERATOR)
+    if departments:
+        clauses.append(Ticket.department_id.in_(sorted(departments)))
+    return sa.and_(alive, sa.or_(*clauses))
+
+
+def own_ticket_conditions(actor: CurrentUser) -> list[sa.ColumnElement[bool]]:
+    """The tickets that are ``actor``'s own, one condition per way (any of them shows a
+    ticket): requested, assigned, holding a sub-ticket assigned to them, or with an approval
+    round naming them. Each has an index of its own."""
     sub_tickets = sa.select(SubTicket.parent_id).where(SubTicket.assignee_id == actor.id)
     approvals = sa.select(Approval.ticket_id).where(
         json_list_contains(Approval.approver_ids, actor.id)
     )
-    departments = actor.departments_for(MODERATOR)
-    if listing and not departments:
-        own = sa.union(
-            sa.select(_REQUESTED.id).where(_REQUESTED.requestor_id == actor.id),
-            sa.select(_ASSIGNED.id).where(_ASSIGNED.assignee_id == actor.id),
-            sub_tickets,
-            approvals,
-        )
-        return sa.and_(alive, IdIn(Ticket.id, own))
-    clauses: list[sa.ColumnElement[bool]] = [
+    return [
         Ticket.requestor_id == actor.id,
         Ticket.assignee_id == actor.id,
         IdIn(Ticket.id, sub_tickets),
         IdIn(Ticket.id, approvals),
     ]
-    if departments:
-        clauses.append(Ticket.department_id.in_(sorted(departments)))
-    return sa.and_(alive, sa.or_(*clauses))
+
+
+def sees_only_own(actor: CurrentUser) -> bool:
+    """Whether ``actor`` sees only their own tickets (:func:`own_ticket_conditions`): neither
+    admin nor system nor moderator of a department."""
+    return not (actor.is_admin or is_system(actor) or actor.departments_for(MODERATOR))
 
 
 class IdIn(sa.ColumnElement[bool]):
