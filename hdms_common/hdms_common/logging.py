@@ -115,6 +115,9 @@ def init_request_ids(app: Flask, service: str) -> None:
                 response.status_code,
                 extra={
                     "status": response.status_code,
+                    # The body's length as the service sent it (None when streamed): 0 for a
+                    # download that nginx serves from X-Accel-Redirect.
+                    "bytes": response.calculate_content_length() if response.is_sequence else None,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )

@@ -152,14 +152,16 @@ def test_upload_is_scanned_converted_and_downloaded_through_nginx(stack):
     # nginx sent the bytes: file-service's own response to the download carried none of them.
     def download_lines():
         log = (stack.log_dir / "file.log").read_text().splitlines()
-        # gunicorn's access lines for the three downloads above ("... HTTP/1.1" status bytes ...)
+        # file-service's access lines (hdms.access) for the downloads above, with their bytes
         found = [
-            line for line in log if f"GET /api/files/{key}/download/" in line and "HTTP/1" in line
+            json.loads(line)
+            for line in log
+            if '"hdms.access"' in line and f"GET /api/files/{key}/download/ " in line
         ]
         return found if len(found) >= 3 else None
 
     lines = wait_for(download_lines, timeout=10)
-    assert all(line.split('"')[2].split()[1] in ("0", "-") for line in lines), lines
+    assert all(line["bytes"] == 0 for line in lines), lines
     beyond = requests.get(
         f"{stack.url}/api/files/{key}/download/",
         headers={**users["requestor"], "Range": f"bytes={len(png) + 10}-"},
@@ -240,8 +242,9 @@ def test_one_request_id_is_in_every_log_line_it_caused(stack):
         ),
         201,
     )
-    # ticket-service asked auth-service (department) and file-service (attachment) on its behalf.
-    for log in ("nginx-access.log", "ticket.log", "auth.log", "file.log"):
+    # ticket-service asked file-service (the attachment) on its behalf; the department's facts
+    # came from the cache auth-service keeps in Redis (hdms_common.department_facts).
+    for log in ("nginx-access.log", "ticket.log", "file.log"):
         assert wait_for(
             lambda log=log: request_id in (stack.log_dir / log).read_text(), timeout=10
         ), log
