@@ -104,7 +104,6 @@ $(VENV)/.installed-bench: $(VENV)/.installed-dev requirements/bench.txt
 ## its own virtualenv under var/bench)
 bench: $(VENV)/.installed-bench
 	bash scripts/ensure-test-deps.sh
-	bash scripts/ensure-bench-deps.sh
 	$(PY) bench/run.py
 
 ## fuzz: schemathesis against each service's OpenAPI, as every demo role (no 5xx allowed)

@@ -62,7 +62,7 @@ end
 def wrk_binary() -> str:
     found = shutil.which("wrk")
     if not found:
-        raise RuntimeError("wrk is not installed: run scripts/ensure-bench-deps.sh")
+        raise RuntimeError("wrk is not installed: run scripts/ensure-test-deps.sh")
     return found
 
 
