@@ -156,3 +156,34 @@ def test_own_tickets_page_in_each_sort(api, cast, sort):
 @pytest.mark.parametrize("sort", SORTS)
 def test_own_tickets_page_in_each_sort_on_sqlite(sqlite_app, api_on, cast, sort):
     check_own_paging(api_on(sqlite_app.test_client()), cast, sort)
+
+
+def check_moderator_paging(api, cast, token_user, sort):
+    """A moderator pages, in each sort, exactly the tickets of the departments they moderate
+    and those they requested elsewhere, as all of them sorted (the page is cut from the first
+    tickets of each department and each way a ticket is their own)."""
+    moderator = token_user(
+        roles={"moderator": [cast.other_department], "requestor": [cast.department]},
+        department_id=cast.other_department,
+    )
+    moderated = [
+        api.create(department_id=str(cast.other_department), priority=next(PRIORITIES))
+        for _ in range(4)
+    ]
+    requested = [api.create(user=moderator, priority=next(PRIORITIES)) for _ in range(2)]
+    api.create(priority=next(PRIORITIES))  # another's ticket in a department they do not moderate
+    visible = [api.get(t, cast.admin) for t in moderated + requested]
+    served, _ = page_through(api, moderator, sort)
+    assert [t["id"] for t in served] == [
+        t["id"] for t in sorted(visible, key=lambda t: sort_key(sort, t))
+    ]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_moderator_pages_departments_and_own_tickets_in_each_sort(api, cast, token_user, sort):
+    check_moderator_paging(api, cast, token_user, sort)
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_moderator_pages_the_same_way_on_sqlite(sqlite_app, api_on, cast, token_user, sort):
+    check_moderator_paging(api_on(sqlite_app.test_client()), cast, token_user, sort)

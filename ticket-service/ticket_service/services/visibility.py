@@ -59,10 +59,20 @@ def own_ticket_conditions(actor: CurrentUser) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def sees_only_own(actor: CurrentUser) -> bool:
-    """Whether ``actor`` sees only their own tickets (:func:`own_ticket_conditions`): neither
-    admin nor system nor moderator of a department."""
-    return not (actor.is_admin or is_system(actor) or actor.departments_for(MODERATOR))
+def sees_all(actor: CurrentUser) -> bool:
+    """Whether ``actor`` sees every ticket that is not deleted: an admin or the system."""
+    return actor.is_admin or is_system(actor)
+
+
+def visibility_branches(actor: CurrentUser) -> list[sa.ColumnElement[bool]]:
+    """The ways a ticket is visible to ``actor`` (who does not see all), one condition each,
+    each served by an index of its own: the ways it is their own, then one per department
+    they moderate (an IN over several departments could not be walked in the list's order)."""
+    departments = sorted(actor.departments_for(MODERATOR))
+    return [
+        *own_ticket_conditions(actor),
+        *(Ticket.department_id == department for department in departments),
+    ]
 
 
 class IdIn(sa.ColumnElement[bool]):
