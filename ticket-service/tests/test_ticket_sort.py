@@ -187,3 +187,24 @@ def test_moderator_pages_departments_and_own_tickets_in_each_sort(api, cast, tok
 @pytest.mark.parametrize("sort", SORTS)
 def test_moderator_pages_the_same_way_on_sqlite(sqlite_app, api_on, cast, token_user, sort):
     check_moderator_paging(api_on(sqlite_app.test_client()), cast, token_user, sort)
+
+
+def test_first_pages_of_viewers_of_one_shape_show_each_their_own(api, cast, token_user, client):
+    """The first unfiltered page is one statement for every viewer of the same shape, their
+    ids bound at each request: two requestors, then two moderators of different departments,
+    each see exactly their own tickets, whoever asked first."""
+    first, second = cast.requestor, cast.other_requestor
+    mine = {api.create(user=first)["id"] for _ in range(2)}
+    theirs = {api.create(user=second)["id"] for _ in range(3)}
+    for user, expected in [(first, mine), (second, theirs), (first, mine)]:
+        page = client.get("/api/tickets/", headers=user.headers).get_json()
+        assert {t["id"] for t in page["items"]} == expected
+
+    other = api.create(department_id=str(cast.other_department))["id"]
+    here = token_user(roles={"moderator": [cast.department]}, department_id=cast.department)
+    there = token_user(
+        roles={"moderator": [cast.other_department]}, department_id=cast.other_department
+    )
+    for user, expected in [(here, mine | theirs), (there, {other}), (here, mine | theirs)]:
+        page = client.get("/api/tickets/", headers=user.headers).get_json()
+        assert {t["id"] for t in page["items"]} == expected
