@@ -139,3 +139,24 @@ def test_the_list_needs_a_token(client):
     response = client.get("/api/approvals/")
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
+
+
+def test_rounds_naming_someone_are_found_by_the_approver_index(app, fetch):
+    """What every non-admin list asks (the rounds naming the viewer) is a containment the GIN
+    index of approvals.approver_ids serves, not a scan of every round."""
+    import uuid
+
+    import sqlalchemy as sa
+    from sqlalchemy.dialects import postgresql
+
+    from ticket_service.models import Approval
+    from ticket_service.services.visibility import json_list_contains
+
+    statement = sa.select(Approval.ticket_id).where(
+        json_list_contains(Approval.approver_ids, uuid.uuid4())
+    )
+    sql = str(
+        statement.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+    )
+    plan = fetch(f"SET enable_seqscan = off; EXPLAIN {sql}")
+    assert any("ix_approvals_approver_ids" in line for (line,) in plan), plan

@@ -50,6 +50,14 @@ class Approval(UUIDPrimaryKey, Timestamps, db.Model):  # type: ignore[name-defin
             postgresql_where=sa.text("status = 'pending'"),
             sqlite_where=sa.text("status = 'pending'"),
         ),
+        # The rounds naming someone (every list and read of a non-admin asks), by containment
+        # on PostgreSQL (services.visibility.json_list_contains).
+        sa.Index(
+            "ix_approvals_approver_ids",
+            "approver_ids",
+            postgresql_using="gin",
+            postgresql_ops={"approver_ids": "jsonb_path_ops"},
+        ).ddl_if(dialect="postgresql"),
     )
 
 

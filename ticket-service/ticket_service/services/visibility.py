@@ -137,10 +137,38 @@ def _id_in_postgresql(element: IdIn, compiler: SQLCompiler, **kw: Any) -> str:
 
 def json_list_contains(column: Any, value: Any) -> sa.ColumnElement[bool]:
     """Whether the JSON list ``column`` holds ``value`` (a UUID, or a bound parameter of one
-    as text)."""
-    # A text match on the JSON list works on both databases: a UUID never overlaps another.
+    as text): containment (``@>``) on PostgreSQL, which the GIN index of approver_ids serves;
+    a text match elsewhere (a UUID never overlaps another)."""
     text = value if isinstance(value, sa.BindParameter) else str(value)
-    return sa.cast(column, sa.Text).contains(text)
+    return JsonListHolds(column, text)
+
+
+class JsonListHolds(sa.ColumnElement[bool]):
+    """``column`` (a JSON list of strings) holds ``value`` (text); see json_list_contains."""
+
+    inherit_cache = True
+    type = sa.Boolean()
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("value", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: Any, value: Any) -> None:
+        self.column = column
+        self.value = sa.literal(value, sa.Text) if isinstance(value, str) else value
+
+
+@compiles(JsonListHolds)
+def _json_list_holds(element: JsonListHolds, compiler: SQLCompiler, **kw: Any) -> str:
+    matched = sa.cast(element.column, sa.Text).contains(element.value)
+    return str(compiler.process(matched, **kw))
+
+
+@compiles(JsonListHolds, "postgresql")
+def _json_list_holds_postgresql(element: JsonListHolds, compiler: SQLCompiler, **kw: Any) -> str:
+    column = compiler.process(element.column, **kw)
+    value = compiler.process(element.value, **kw)
+    return f"{column} @> jsonb_build_array({value})"
 
 
 def get_visible_ticket(
