@@ -149,6 +149,10 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]
 
     def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
         _mark(schema, _REQUEST_SCHEMAS)
+        # One instance for every request: given a class, webargs would build a new schema
+        # (deep-copying each of its fields) on every request. Loading keeps no state on it.
+        if isinstance(schema, type) and issubclass(schema, ma.Schema):
+            schema = schema()
         return super().arguments(schema, *args, **kwargs)
 
     def response(self, status_code: Any, schema: Any = None, *args: Any, **kwargs: Any) -> Any:
