@@ -190,15 +190,11 @@ def autocommit_engine(engine: Engine, extensions: dict[str, Any]) -> Engine:
     key = engine.url.render_as_string(hide_password=False)
     made = engines.get(key)
     if made is None:
+        # The main pool's size: as many creates overlap in a worker as other requests do, and
+        # a connection beyond the pool is opened and closed for one use (a login at PgBouncer).
         options = engine_options(key)
-        options["pool_size"] = AUTOCOMMIT_POOL_SIZE
         made = engines[key] = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", **options)
     return made
-
-
-#: The autocommit pool serves single-statement writes only (a create), never held across a
-#: call to another service: fewer connections than the main pool's request-long ones.
-AUTOCOMMIT_POOL_SIZE = 5
 
 
 def is_postgresql(bind: sa.engine.Connection | Engine) -> bool:
