@@ -213,8 +213,18 @@ def store_message(
         row = None
         try:
             with bind.connect() as connection:
-                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-                row = connection.execute(_STORE, values).first()
+                # The driver's own switch, not SQLAlchemy's isolation_level option: resetting
+                # that on return sends a blocking `SET default_transaction_isolation` (a round
+                # trip that stalls the whole gevent worker, and session state PgBouncer would
+                # hand to another client); the attribute sends nothing.
+                driver = connection.connection.dbapi_connection
+                assert driver is not None
+                driver.autocommit = True
+                try:
+                    row = connection.execute(_STORE, values).first()
+                finally:
+                    if not driver.closed:  # a connection lost meanwhile is discarded anyway
+                        driver.autocommit = False
         except sa.exc.IntegrityError:
             if client_msg_id is None:
                 raise
