@@ -82,6 +82,11 @@ def notification_frames(items: Iterable[Notification]) -> list[tuple[str, Frame]
     return [(notification_channel(n.user_id), notification_frame(n)) for n in items]
 
 
+def ticket_changed_frame(ticket_id: object) -> tuple[str, Frame]:
+    """(channel, frame) telling the ticket's open chat sockets to check again who may see it."""
+    return ticket_channel(ticket_id), Frame.from_text(ticket_changed_text(ticket_id))
+
+
 class ChatSocket(Protocol):
     """What the worker's sweep needs of an open chat socket (ws.chat.ChatConnection)."""
 
@@ -251,13 +256,12 @@ class Realtime:
                 revoke_socket(connection)
 
     def publish_all(self, frames: Iterable[tuple[str, Frame]]) -> None:
-        """Publish (channel, frame) pairs built before the commit."""
-        for channel, frame in frames:
-            self.hub.publish(channel, frame)
+        """Publish (channel, frame) pairs built before the commit, in one round trip."""
+        self.hub.publish_many(list(frames))
 
     def ticket_changed(self, ticket_id: object) -> None:
         """Tell the ticket's open chat sockets to check again who may see it."""
-        self.hub.publish(ticket_channel(ticket_id), Frame.from_text(ticket_changed_text(ticket_id)))
+        self.hub.publish(*ticket_changed_frame(ticket_id))
 
     def publish_live(self, ticket_id: uuid.UUID, data: dict[str, object]) -> None:
         """Typing indicators and read receipts: never stored, lost if nobody listens."""

@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 import jwt as pyjwt
 from flask import Flask, Response, g
 from flask_jwt_extended import JWTManager, get_jwt, verify_jwt_in_request
+from flask_jwt_extended.default_callbacks import default_decode_key_callback
 
 from hdms_common.access import access_stamps, follow_access_changes, issued_at_ms
 from hdms_common.config import Settings
@@ -160,6 +161,13 @@ def init_jwt(app: Flask, settings: Settings) -> JWTManager:
     def _lookup_failed(header: dict[str, Any], payload: dict[str, Any]) -> Response:
         return _unauthorized("The token's user is unknown.")
 
+    @manager.decode_key_loader
+    def _note_signed_claims(header: dict[str, Any], payload: dict[str, Any]) -> Any:
+        # The claims as signed, before flask-jwt-extended fills in a missing "type" (as
+        # "access") or "jti": noted here, where it parses them anyway, for _user_from_request.
+        g.hdms_signed_claims_complete = _complete_access_claims(payload)
+        return default_decode_key_callback(header, payload)
+
     @manager.token_verification_loader
     def _has_required_claims(header: dict[str, Any], payload: dict[str, Any]) -> bool:
         return header.get("alg") == ALGORITHM and all(c in payload for c in REQUIRED_CLAIMS)
@@ -180,15 +188,23 @@ def current_user() -> CurrentUser:
     return cast(CurrentUser, user)
 
 
+def _complete_access_claims(claims: Mapping[str, Any]) -> bool:
+    """Whether signed claims hold every required claim and are those of an access token."""
+    return all(claim in claims for claim in REQUIRED_CLAIMS) and claims["type"] == "access"
+
+
 def _user_from_request() -> CurrentUser:
     from flask import request
 
     header = request.headers.get("Authorization", "")
     token = header.split(" ", 1)[1].strip() if " " in header else ""
     # flask-jwt-extended fills in a missing "type" as "access" for foreign tokens; HDMS wants
-    # every required claim present in the signed token itself (already verified above).
-    raw = pyjwt.decode(token, options={"verify_signature": False})
-    if any(claim not in raw for claim in REQUIRED_CLAIMS) or raw["type"] != "access":
+    # every required claim present in the signed token itself (already verified above), as
+    # noted while it was decoded (init_jwt's decode key loader).
+    complete = g.pop("hdms_signed_claims_complete", None)
+    if complete is None:
+        complete = _complete_access_claims(pyjwt.decode(token, options={"verify_signature": False}))
+    if not complete:
         raise Unauthorized("The token lacks required claims.")
     user = CurrentUser.from_claims(get_jwt(), token)
     if user.is_revoked:

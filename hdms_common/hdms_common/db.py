@@ -172,6 +172,35 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+#: app.extensions key: the autocommit engines of an app, by the URL of its engine.
+AUTOCOMMIT_ENGINES = "hdms_autocommit_engines"
+
+
+def autocommit_engine(engine: Engine, extensions: dict[str, Any]) -> Engine:
+    """An engine on ``engine``'s database whose connections are always in autocommit.
+
+    A write that is one statement is atomic by itself: run outside a transaction it costs one
+    round trip, where psycopg2 sends BEGIN before it and the caller COMMIT after it. Switching
+    a pooled connection of the main engine to autocommit and back costs psycopg2 a round trip
+    each way, so these connections are kept in a pool of their own, set once when opened.
+    Made on first use (after a web worker forked), once per app (``extensions``: its
+    app.extensions) and database.
+    """
+    engines: dict[str, Engine] = extensions.setdefault(AUTOCOMMIT_ENGINES, {})
+    key = engine.url.render_as_string(hide_password=False)
+    made = engines.get(key)
+    if made is None:
+        options = engine_options(key)
+        options["pool_size"] = AUTOCOMMIT_POOL_SIZE
+        made = engines[key] = sa.create_engine(engine.url, isolation_level="AUTOCOMMIT", **options)
+    return made
+
+
+#: The autocommit pool serves single-statement writes only (a create), never held across a
+#: call to another service: fewer connections than the main pool's request-long ones.
+AUTOCOMMIT_POOL_SIZE = 5
+
+
 def is_postgresql(bind: sa.engine.Connection | Engine) -> bool:
     return bind.dialect.name == "postgresql"
 

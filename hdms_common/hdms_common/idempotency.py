@@ -37,6 +37,9 @@ from hdms_common.errors import Conflict, DomainError, Invalid
 HEADER = "Idempotency-Key"
 HEADER_FIELD = f"headers.{HEADER}"
 MAX_KEY_LENGTH = 255
+#: session.info key, true while the view runs: the session's commit will add the key row, so a
+#: write that could run outside a transaction (as one autocommitted statement) must not.
+COMMIT_ADDS_ROWS = "hdms_commit_adds_rows"
 #: Pauses between attempts to record a committed create's response while the database is away
 #: (about 8 s in all: a restarted PostgreSQL or PgBouncer is back well within it).
 RECORD_RETRY_PAUSES = (0.1, 0.25, 0.5, 1.0, 2.0, 2.0, 2.0)
@@ -163,6 +166,7 @@ def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
 
             real_session = session()
             sa.event.listen(real_session, "before_commit", add_key_row, once=True)
+            real_session.info[COMMIT_ADDS_ROWS] = True
             # After the view's commit its objects are serialised from memory: a database that
             # vanished just after the commit cannot fail a create that has happened.
             expire_on_commit = real_session.expire_on_commit
@@ -183,6 +187,7 @@ def idempotent(db: SQLAlchemy, model: type[Any]) -> Callable[[F], F]:
                 raise
             finally:
                 real_session.expire_on_commit = expire_on_commit
+                real_session.info.pop(COMMIT_ADDS_ROWS, None)
                 if sa.event.contains(real_session, "before_commit", add_key_row):
                     sa.event.remove(real_session, "before_commit", add_key_row)
             _record(session, lookup, response, key)

@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeAlias, TypeVar
@@ -152,11 +152,41 @@ def keyset_page(
     that offers several orders names the one used in ``order``: its cursors carry that name,
     and a cursor of another order is refused (400) rather than read as a wrong position.
     """
+    page_statement = keyset_statement(
+        statement, order_by=order_by, limit=limit, cursor=cursor, descending=descending, order=order
+    )
+    return read_page(session, page_statement, order_by=order_by, limit=limit, order=order)
+
+
+def keyset_statement(
+    statement: sa.Select[Any],
+    *,
+    order_by: Sequence[OrderKey],
+    limit: int,
+    cursor: str | None,
+    descending: bool = True,
+    order: str | None = None,
+) -> sa.Select[Any]:
+    """The statement :func:`keyset_page` runs: ``statement`` after the cursor, in order, one
+    row more than the page. Built once and kept, it can be run by :func:`read_page` again."""
     after = keyset_after(order_by, cursor, descending=descending, order=order)
     if after is not None:
         statement = statement.where(after)
     ordering = keyset_ordering(order_by, descending=descending)
-    result = session.execute(statement.order_by(*ordering).limit(limit + 1))
+    return statement.order_by(*ordering).limit(limit + 1)
+
+
+def read_page(
+    session: DbSession,
+    page_statement: sa.Select[Any],
+    *,
+    order_by: Sequence[OrderKey],
+    limit: int,
+    order: str | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Page[Any]:
+    """Run a :func:`keyset_statement` (with ``params`` for its bound parameters) as a page."""
+    result = session.execute(page_statement, params)
     # One entity or column selected: its values; several columns: rows (named like them).
     # (The result's keys, not statement.column_descriptions: those are worked out anew on each
     # call, a measurable part of a list request.)

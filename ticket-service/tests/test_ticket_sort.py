@@ -156,3 +156,55 @@ def test_own_tickets_page_in_each_sort(api, cast, sort):
 @pytest.mark.parametrize("sort", SORTS)
 def test_own_tickets_page_in_each_sort_on_sqlite(sqlite_app, api_on, cast, sort):
     check_own_paging(api_on(sqlite_app.test_client()), cast, sort)
+
+
+def check_moderator_paging(api, cast, token_user, sort):
+    """A moderator pages, in each sort, exactly the tickets of the departments they moderate
+    and those they requested elsewhere, as all of them sorted (the page is cut from the first
+    tickets of each department and each way a ticket is their own)."""
+    moderator = token_user(
+        roles={"moderator": [cast.other_department], "requestor": [cast.department]},
+        department_id=cast.other_department,
+    )
+    moderated = [
+        api.create(department_id=str(cast.other_department), priority=next(PRIORITIES))
+        for _ in range(4)
+    ]
+    requested = [api.create(user=moderator, priority=next(PRIORITIES)) for _ in range(2)]
+    api.create(priority=next(PRIORITIES))  # another's ticket in a department they do not moderate
+    visible = [api.get(t, cast.admin) for t in moderated + requested]
+    served, _ = page_through(api, moderator, sort)
+    assert [t["id"] for t in served] == [
+        t["id"] for t in sorted(visible, key=lambda t: sort_key(sort, t))
+    ]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_moderator_pages_departments_and_own_tickets_in_each_sort(api, cast, token_user, sort):
+    check_moderator_paging(api, cast, token_user, sort)
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_moderator_pages_the_same_way_on_sqlite(sqlite_app, api_on, cast, token_user, sort):
+    check_moderator_paging(api_on(sqlite_app.test_client()), cast, token_user, sort)
+
+
+def test_first_pages_of_viewers_of_one_shape_show_each_their_own(api, cast, token_user, client):
+    """The first unfiltered page is one statement for every viewer of the same shape, their
+    ids bound at each request: two requestors, then two moderators of different departments,
+    each see exactly their own tickets, whoever asked first."""
+    first, second = cast.requestor, cast.other_requestor
+    mine = {api.create(user=first)["id"] for _ in range(2)}
+    theirs = {api.create(user=second)["id"] for _ in range(3)}
+    for user, expected in [(first, mine), (second, theirs), (first, mine)]:
+        page = client.get("/api/tickets/", headers=user.headers).get_json()
+        assert {t["id"] for t in page["items"]} == expected
+
+    other = api.create(department_id=str(cast.other_department))["id"]
+    here = token_user(roles={"moderator": [cast.department]}, department_id=cast.department)
+    there = token_user(
+        roles={"moderator": [cast.other_department]}, department_id=cast.other_department
+    )
+    for user, expected in [(here, mine | theirs), (there, {other}), (here, mine | theirs)]:
+        page = client.get("/api/tickets/", headers=user.headers).get_json()
+        assert {t["id"] for t in page["items"]} == expected

@@ -24,11 +24,12 @@ from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
 from communication_service.extensions import db
-from communication_service.realtime import notification_frames, realtime_of
+from communication_service.realtime import notification_frames, realtime_of, ticket_changed_frame
 from communication_service.services import events
 from hdms_common.app import settings_of
 from hdms_common.auth import MODERATOR, service_token
 from hdms_common.clients import AuthClient
+from hdms_common.event_types import EventType
 from hdms_common.events import Event, EventConsumer
 
 log = logging.getLogger(__name__)
@@ -94,12 +95,13 @@ class TicketEventHandler:
                 return
             finally:
                 session.remove()
-        realtime = realtime_of(self.app)
-        realtime.publish_all(frames)
-        if changed and payload.get("ticket_id"):
+        if changed and payload.get("ticket_id") and event.type != EventType.TICKET_CREATED:
             # Open chat sockets of the ticket check again who may see it (ticket-service
-            # announced the change already; this covers an announcement that was lost).
-            realtime.ticket_changed(str(payload["ticket_id"]))
+            # announced the change already; this covers an announcement that was lost). A
+            # new ticket's sockets have nothing to check again: who may see it is what it was
+            # created with, and ticket-service announces no creation either.
+            frames.append(ticket_changed_frame(str(payload["ticket_id"])))
+        realtime_of(self.app).publish_all(frames)
 
     def apply_batch(self, batch: Sequence[Event]) -> None:
         """Apply several events (stream order) in one transaction; raises, having applied
@@ -144,7 +146,8 @@ class TicketEventHandler:
                         batch=queued,
                     )
                     notified.extend(applied.notifications)
-                    if event.payload.get("ticket_id"):
+                    # As in __call__: a new ticket's sockets have nothing to check again.
+                    if event.payload.get("ticket_id") and event.type != EventType.TICKET_CREATED:
                         changed[str(event.payload["ticket_id"])] = None
                 session.flush()
                 frames = notification_frames(notified)
@@ -154,10 +157,9 @@ class TicketEventHandler:
                 raise
             finally:
                 session.remove()
-        realtime = realtime_of(self.app)
-        realtime.publish_all(frames)
-        for changed_id in changed:
-            realtime.ticket_changed(changed_id)
+        realtime_of(self.app).publish_all(
+            [*frames, *(ticket_changed_frame(changed_id) for changed_id in changed)]
+        )
 
 
 def build_consumer(

@@ -113,6 +113,14 @@ def _first_snapshot(seen: tuple[Mapping[str, Any], datetime] | None) -> dict[str
 SNAPSHOT_ROLES = ("requestor", "assignee", "moderator")
 
 
+#: Chat tickets inserted unless they exist, as one statement of fixed shape run with many rows
+#: of parameters: compiled once, where a multi-row VALUES of each batch's size was compiled anew.
+_INSERT_CHAT_TICKETS: dict[str, Any] = {
+    "postgresql": postgresql.insert(ChatTicket.__table__).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(ChatTicket.__table__).on_conflict_do_nothing(),
+}
+
+
 class Batch:
     """What the events of one batch read once instead of each: their chat tickets (inserted
     for all that are missing in one statement) and who holds the snapshot roles on them.
@@ -149,12 +157,7 @@ class Batch:
             }
             for t in ids
         ]
-        insert: Any = (
-            postgresql.insert(ChatTicket)
-            if session.get_bind().dialect.name == "postgresql"
-            else sqlite.insert(ChatTicket)
-        )
-        session.execute(insert.values(values).on_conflict_do_nothing())
+        session.execute(_INSERT_CHAT_TICKETS[session.get_bind().dialect.name], values)
         self.tickets = self._load(ids)
         for ticket_id in ids:
             for role in SNAPSHOT_ROLES:

@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Protocol
@@ -179,6 +180,27 @@ class Hub:
         except redis.RedisError as exc:
             log.warning("real-time publish failed (%s); delivering locally only", exc)
             self.dispatch(channel, frame)
+            return False
+
+    def publish_many(self, frames: Sequence[tuple[str, Frame]]) -> bool:
+        """:meth:`publish` for several (channel, frame) pairs, in one pipelined round trip:
+        what a batch of events notifies goes out together, in order."""
+        if not frames:
+            return True
+        if not self.redis_url:
+            for channel, frame in frames:
+                self.dispatch(channel, frame)
+            return True
+        try:
+            pipeline = self._client().pipeline(transaction=False)
+            for channel, frame in frames:
+                pipeline.publish(channel, frame.text)
+            pipeline.execute()
+            return True
+        except redis.RedisError as exc:
+            log.warning("real-time publish failed (%s); delivering locally only", exc)
+            for channel, frame in frames:
+                self.dispatch(channel, frame)
             return False
 
     # --- the listener ---------------------------------------------------------------------

@@ -12,12 +12,20 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import make_transient_to_detached
+from flask import current_app
+from sqlalchemy.orm import make_transient_to_detached, scoped_session
 
-from hdms_common.auth import CurrentUser
-from hdms_common.db import DbSession, check_version, update_versioned, utcnow
+from hdms_common.auth import MODERATOR, CurrentUser
+from hdms_common.db import (
+    DbSession,
+    autocommit_engine,
+    check_version,
+    update_versioned,
+    utcnow,
+)
 from hdms_common.errors import Conflict, Forbidden, Invalid
 from hdms_common.event_types import EventType
+from hdms_common.idempotency import COMMIT_ADDS_ROWS
 from hdms_common.pagination import (
     OrderKey,
     Page,
@@ -25,6 +33,8 @@ from hdms_common.pagination import (
     keyset_after,
     keyset_ordering,
     keyset_page,
+    keyset_statement,
+    read_page,
 )
 from ticket_service import fsm
 from ticket_service.config import TicketPolicy
@@ -37,9 +47,11 @@ from ticket_service.services.audit import append_audit, first_audit_row, row_val
 from ticket_service.services.events import outbox_values, record_event
 from ticket_service.services.visibility import (
     IdIn,
+    bound_visibility_branches,
     get_visible_ticket,
-    own_ticket_conditions,
-    sees_only_own,
+    sees_all,
+    visibility_branches,
+    visibility_params,
     visible_condition,
 )
 from ticket_service.statuses import TERMINAL, Status
@@ -91,19 +103,62 @@ def _next_number_embedded(session: DbSession) -> str:
 _TICKET_COLUMNS = tuple(c for c in Ticket.__table__.columns if c.key != "search_vector")
 
 
-@functools.cache
-def _insert_ticket(dialect: str) -> sa.Insert:
-    """The create's INSERT ... RETURNING, one fixed statement per dialect whose values are all
-    bound parameters, so it is compiled once and found in the compiled cache by a constant key
-    (a ``.values(**row)`` per call made SQLAlchemy build and hash a new statement each time)."""
-    statement = sa.insert(Ticket.__table__).returning(*_TICKET_COLUMNS)
-    if dialect == "postgresql":
-        statement = statement.values(number=_number_sql())
-    return statement
-
-
+#: The create's INSERTs on SQLite: fixed statements whose values are all bound parameters, so
+#: each is compiled once and found in the compiled cache by a constant key (a
+#: ``.values(**row)`` per call made SQLAlchemy build and hash a new statement each time).
+_INSERT_TICKET = sa.insert(Ticket.__table__).returning(*_TICKET_COLUMNS)
 _INSERT_HISTORY = sa.insert(AuditLog.__table__)
 _INSERT_OUTBOX = sa.insert(OutboxEvent.__table__)
+
+
+def _prefixed_values(table: sa.Table, prefix: str) -> dict[str, sa.BindParameter[Any]]:
+    """Every column of ``table`` as a bound parameter named ``prefix + column``: the three
+    INSERTs of one statement need names of their own."""
+    return {c.key: sa.bindparam(f"{prefix}{c.key}", type_=c.type) for c in table.columns}
+
+
+@functools.cache
+def _create_statement(ticket_keys: tuple[str, ...]) -> sa.Select[Any]:
+    """PostgreSQL: the whole create as one statement, three INSERTs in data-modifying CTEs.
+
+    The ticket draws its number; the history row is the chain's first (its hash is the
+    ticket's ``audit_head``); ticket.created takes the drawn number into its payload. One
+    statement is atomic by itself, so without anything else to write in its transaction it
+    runs as one round trip, with no BEGIN or COMMIT (see :func:`create_ticket`)."""
+    tickets, history, outbox = Ticket.__table__, AuditLog.__table__, OutboxEvent.__table__
+    ticket_values = {
+        key: value for key, value in _prefixed_values(tickets, "t_").items() if key in ticket_keys
+    }
+    ticket = (
+        sa.insert(tickets)
+        .values(number=_number_sql(), **ticket_values)
+        .returning(*_TICKET_COLUMNS)
+        .cte("created_ticket")
+    )
+    history_row = sa.insert(history).values(_prefixed_values(history, "h_")).cte("first_history")
+    outbox_columns = ("id", "event_type", "payload", "request_id", "occurred_at")
+    outbox_values = _prefixed_values(outbox, "o_")
+    payload = sa.func.jsonb_set(
+        outbox_values["payload"],
+        sa.literal_column("'{ticket_number}'"),
+        sa.func.to_jsonb(ticket.c.number),
+        type_=outbox.c.payload.type,
+    )
+    created_event = (
+        sa.insert(outbox)
+        .from_select(
+            outbox_columns,
+            sa.select(
+                *(payload if name == "payload" else outbox_values[name] for name in outbox_columns)
+            ).select_from(ticket),
+        )
+        .cte("created_event")
+    )
+    return sa.select(ticket).add_cte(history_row, created_event)
+
+
+def _prefixed(prefix: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {f"{prefix}{key}": value for key, value in values.items()}
 
 
 #: The columns a ticket's JSON shows or derives its live fields from (sla_status, sla_clock,
@@ -247,22 +302,19 @@ def create_ticket(
         request_id=request_id,
         now=now,
     )
-    # Three Core INSERTs of fixed shape, no unit of work: the ticket (its number drawn by the
-    # statement on PostgreSQL, its chain's head the first history row's hash), that row, and
-    # ticket.created in the outbox. Nobody follows a ticket that did not exist before this
+    # Three INSERTs of fixed shape, no unit of work (on PostgreSQL one statement): the ticket
+    # (its chain's head the first history row's hash), that row, and ticket.created in the
+    # outbox. Nobody follows a ticket that did not exist before this
     # transaction: no chat socket is on its channel and no verdict on who sees it was kept (its
     # id was unknown until now), so its creation is not announced in real time (it is not put
     # in CHANGED_TICKETS); ticket.created still goes out through the outbox.
-    dialect = session.get_bind().dialect.name
-    params = {"id": ticket_id, "audit_head": history.hash, **values}
-    if dialect != "postgresql":
-        params["number"] = _next_number_embedded(session)
-    row = session.execute(_insert_ticket(dialect), params).one()
-    # The row as the ticket the caller is answered with: persistent in the session as if it
-    # had been loaded, without a re-read.
-    ticket = Ticket(**row._mapping)
-    make_transient_to_detached(ticket)
-    session.add(ticket)
+    ticket_values = {"id": ticket_id, "audit_head": history.hash, **values}
+    if session.get_bind().dialect.name == "postgresql":
+        row = _create_in_one_statement(session, ticket_values, history, actor, now, request_id)
+        return _loaded(session, row)
+    # The embedded SQLite (no data-modifying CTEs): the same three INSERTs one by one.
+    ticket_values["number"] = _next_number_embedded(session)
+    ticket = _loaded(session, session.execute(_INSERT_TICKET, ticket_values).one())
     session.execute(_INSERT_HISTORY, row_values(history))
     session.execute(
         _INSERT_OUTBOX,
@@ -274,6 +326,54 @@ def create_ticket(
             request_id=request_id,
         ),
     )
+    return ticket
+
+
+def _create_in_one_statement(
+    session: DbSession,
+    ticket_values: dict[str, Any],
+    history: AuditLog,
+    actor: CurrentUser,
+    now: datetime,
+    request_id: str | None,
+) -> sa.Row[Any]:
+    """Run :func:`_create_statement`; outside a transaction when it is the only write of one.
+
+    When the session has begun nothing yet and its commit is to add nothing (no
+    Idempotency-Key row: :data:`~hdms_common.idempotency.COMMIT_ADDS_ROWS`), the statement
+    runs on a connection in autocommit (:func:`hdms_common.db.autocommit_engine`): one round
+    trip instead of BEGIN, statement, COMMIT. Otherwise it joins the session's transaction.
+    """
+    # The event's payload is built from the ticket as it will be; its number, drawn by the
+    # statement, is put into the payload by the statement too.
+    draft = Ticket(**ticket_values, number=None)
+    event = outbox_values(
+        event_type=EventType.TICKET_CREATED,
+        ticket=draft,
+        actor_id=actor.id,
+        now=now,
+        request_id=request_id,
+    )
+    params = {
+        **_prefixed("t_", ticket_values),
+        **_prefixed("h_", row_values(history)),
+        **_prefixed("o_", event),
+    }
+    statement = _create_statement(tuple(ticket_values))
+    current = session() if isinstance(session, scoped_session) else session
+    if current.in_transaction() or current.info.get(COMMIT_ADDS_ROWS):
+        return session.execute(statement, params).one()
+    engine = autocommit_engine(current.get_bind().engine, current_app.extensions)
+    with engine.connect() as connection:
+        return connection.execute(statement, params).one()
+
+
+def _loaded(session: DbSession, row: sa.Row[Any]) -> Ticket:
+    """The row an INSERT returned as the ticket the caller is answered with: persistent in
+    the session as if it had been loaded, without a re-read."""
+    ticket = Ticket(**row._mapping)
+    make_transient_to_detached(ticket)
+    session.add(ticket)
     return ticket
 
 
@@ -319,13 +419,25 @@ def list_tickets(
     if q:
         filters.append(_search(session, q))
     order_by, descending = SORTS[sort]
+    if not sees_all(actor) and not filters and not cursor:
+        # The most asked page: the first, unfiltered. Its statement depends on the viewer only
+        # through bound parameters, so it is built (and its cache key worked out) once.
+        first_page = _first_page_statement(len(actor.departments_for(MODERATOR)), sort, limit)
+        return read_page(
+            session,
+            first_page,
+            order_by=order_by,
+            limit=limit,
+            order=sort,
+            params=visibility_params(actor),
+        )
     columns = [getattr(Ticket, name) for name in VIEW_COLUMNS]
     statement = sa.select(*columns)
-    if sees_only_own(actor):
+    if not sees_all(actor):
         statement = statement.where(
-            _own_page_candidates(
+            _page_candidates(
                 filters,
-                actor=actor,
+                branches=visibility_branches(actor),
                 order_by=order_by,
                 limit=limit,
                 cursor=cursor,
@@ -346,28 +458,50 @@ def list_tickets(
     )
 
 
-def _own_page_candidates(
+@functools.lru_cache(maxsize=64)
+def _first_page_statement(departments: int, sort: str, limit: int) -> sa.Select[Any]:
+    """The first unfiltered page of anyone who moderates ``departments`` departments and does
+    not see every ticket (:func:`_page_candidates`), with the viewer's ids as bound parameters
+    (``visibility_params``)."""
+    order_by, descending = SORTS[sort]
+    candidates = _page_candidates(
+        [],
+        branches=bound_visibility_branches(departments),
+        order_by=order_by,
+        limit=limit,
+        cursor=None,
+        descending=descending,
+        order=sort,
+    )
+    statement = sa.select(*(getattr(Ticket, name) for name in VIEW_COLUMNS)).where(candidates)
+    return keyset_statement(
+        statement, order_by=order_by, limit=limit, cursor=None, descending=descending, order=sort
+    )
+
+
+def _page_candidates(
     filters: list[sa.ColumnElement[bool]],
     *,
-    actor: CurrentUser,
+    branches: list[sa.ColumnElement[bool]],
     order_by: list[OrderKey],
     limit: int,
     cursor: str | None,
     descending: bool,
     order: str,
 ) -> sa.ColumnElement[bool]:
-    """The tickets that can be on the page of someone who sees only their own: the first
-    ``limit + 1`` after the cursor of each way a ticket is theirs, each read in the page's
-    order through its own index. The page is the first ``limit + 1`` of these, as it is of
-    their union; sorting every own ticket instead read them all, a thousand rows for a
-    requestor of one ticket in a thousand at a million tickets (docs/ticket-service.md,
-    "The list at scale")."""
+    """The tickets that can be on the page of someone who does not see every ticket: the
+    first ``limit + 1`` after the cursor of each way a ticket is visible to them (``branches``:
+    each way their own, each department they moderate), each read in the page's order through
+    its own index. The page is the first ``limit + 1`` of these, as it is of their union.
+    Sorting every visible ticket instead read them all (a thousand rows for a requestor of one
+    ticket in a thousand at a million tickets), and an OR of the ways kept the planner from
+    walking any one index in order (docs/ticket-service.md, "The list at scale")."""
     after = keyset_after(order_by, cursor, descending=descending, order=order)
     bounds = [] if after is None else [after]
     ordering = keyset_ordering(order_by, descending=descending)
     alive = Ticket.deleted_at.is_(None)
     parts = []
-    for condition in own_ticket_conditions(actor):
+    for condition in branches:
         part = (
             sa.select(Ticket.id)
             .where(alive, condition, *filters, *bounds)

@@ -47,22 +47,63 @@ def own_ticket_conditions(actor: CurrentUser) -> list[sa.ColumnElement[bool]]:
     """The tickets that are ``actor``'s own, one condition per way (any of them shows a
     ticket): requested, assigned, holding a sub-ticket assigned to them, or with an approval
     round naming them. Each has an index of its own."""
-    sub_tickets = sa.select(SubTicket.parent_id).where(SubTicket.assignee_id == actor.id)
+    return _own_conditions(actor.id, str(actor.id))
+
+
+def _own_conditions(viewer: Any, viewer_text: Any) -> list[sa.ColumnElement[bool]]:
+    """:func:`own_ticket_conditions` of the viewer ``viewer`` (a UUID or a bound parameter),
+    whose id as text is ``viewer_text``."""
+    sub_tickets = sa.select(SubTicket.parent_id).where(SubTicket.assignee_id == viewer)
     approvals = sa.select(Approval.ticket_id).where(
-        json_list_contains(Approval.approver_ids, actor.id)
+        json_list_contains(Approval.approver_ids, viewer_text)
     )
     return [
-        Ticket.requestor_id == actor.id,
-        Ticket.assignee_id == actor.id,
+        Ticket.requestor_id == viewer,
+        Ticket.assignee_id == viewer,
         IdIn(Ticket.id, sub_tickets),
         IdIn(Ticket.id, approvals),
     ]
 
 
-def sees_only_own(actor: CurrentUser) -> bool:
-    """Whether ``actor`` sees only their own tickets (:func:`own_ticket_conditions`): neither
-    admin nor system nor moderator of a department."""
-    return not (actor.is_admin or is_system(actor) or actor.departments_for(MODERATOR))
+def sees_all(actor: CurrentUser) -> bool:
+    """Whether ``actor`` sees every ticket that is not deleted: an admin or the system."""
+    return actor.is_admin or is_system(actor)
+
+
+def visibility_branches(actor: CurrentUser) -> list[sa.ColumnElement[bool]]:
+    """The ways a ticket is visible to ``actor`` (who does not see all), one condition each,
+    each served by an index of its own: the ways it is their own, then one per department
+    they moderate (an IN over several departments could not be walked in the list's order)."""
+    departments = sorted(actor.departments_for(MODERATOR))
+    return [
+        *own_ticket_conditions(actor),
+        *(Ticket.department_id == department for department in departments),
+    ]
+
+
+def bound_visibility_branches(departments: int) -> list[sa.ColumnElement[bool]]:
+    """:func:`visibility_branches` of any viewer who moderates ``departments`` departments,
+    with bound parameters where the viewer's ids go (:func:`visibility_params` gives them): a
+    statement built on these serves every such viewer."""
+    viewer = sa.bindparam("viewer", type_=sa.Uuid())
+    viewer_text = sa.bindparam("viewer_text", type_=sa.Text())
+    return [
+        *_own_conditions(viewer, viewer_text),
+        *(
+            Ticket.department_id == sa.bindparam(f"department_{index}", type_=sa.Uuid())
+            for index in range(departments)
+        ),
+    ]
+
+
+def visibility_params(actor: CurrentUser) -> dict[str, Any]:
+    """The values of :func:`bound_visibility_branches`' parameters for ``actor``."""
+    departments = sorted(actor.departments_for(MODERATOR))
+    return {
+        "viewer": actor.id,
+        "viewer_text": str(actor.id),
+        **{f"department_{index}": department for index, department in enumerate(departments)},
+    }
 
 
 class IdIn(sa.ColumnElement[bool]):
@@ -94,10 +135,12 @@ def _id_in_postgresql(element: IdIn, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{column} = ANY(ARRAY{compiler.process(element.subquery.scalar_subquery(), **kw)})"
 
 
-def json_list_contains(column: Any, value: uuid.UUID) -> sa.ColumnElement[bool]:
-    """Whether the JSON list ``column`` holds ``value`` (a UUID)."""
+def json_list_contains(column: Any, value: Any) -> sa.ColumnElement[bool]:
+    """Whether the JSON list ``column`` holds ``value`` (a UUID, or a bound parameter of one
+    as text)."""
     # A text match on the JSON list works on both databases: a UUID never overlaps another.
-    return sa.cast(column, sa.Text).contains(str(value))
+    text = value if isinstance(value, sa.BindParameter) else str(value)
+    return sa.cast(column, sa.Text).contains(text)
 
 
 def get_visible_ticket(
