@@ -18,9 +18,31 @@ from communication_service.models import ChatTicket
 from communication_service.services import participants
 from communication_service.services.tickets import apply_snapshot, ensure_chat_ticket
 from hdms_common.auth import CurrentUser
-from hdms_common.clients import Sight, TicketClient
+from hdms_common.clients import Sight, TicketClient, TicketSight
 from hdms_common.db import DbSession
 from hdms_common.errors import DependencyUnavailable, NotFound, Unauthorized
+
+
+def confirm_chat_access(
+    *, session: DbSession, user: CurrentUser, ticket_id: uuid.UUID, tickets: TicketClient
+) -> None:
+    """:func:`ensure_chat_access` for a caller that needs no ticket row (a post: storing the
+    message takes the row's number and creates a missing row).
+
+    A verdict ticket-service gave since the ticket last changed (kept by ``tickets``) is used
+    without a database statement; an answer just asked for, or the copy when ticket-service
+    cannot answer, goes through :func:`ensure_chat_access` as before (the first answer about a
+    ticket no event described yet starts the copy).
+    """
+    session.rollback()
+    try:
+        seen = tickets.sight(ticket_id, token=user.token)
+    except DependencyUnavailable as unavailable:
+        _copy_decides(session=session, user=user, ticket_id=ticket_id, unavailable=unavailable)
+        return
+    if seen.ticket is None and seen.sight is Sight.VISIBLE:
+        return  # a kept verdict: the ticket's row is known to be there or made when storing
+    _row_for(session=session, user=user, ticket_id=ticket_id, seen=seen)
 
 
 def ensure_chat_access(
@@ -35,13 +57,32 @@ def ensure_chat_access(
     session.rollback()
     try:
         seen = tickets.sight(ticket_id, token=user.token)
-    except DependencyUnavailable:
-        access = participants.check_access(session=session, user=user, ticket_id=ticket_id)
-        if access.ticket is None:
-            raise
-        if not access.allowed:
-            raise NotFound("No such ticket chat.") from None
-        return access.ticket
+    except DependencyUnavailable as unavailable:
+        return _copy_decides(
+            session=session, user=user, ticket_id=ticket_id, unavailable=unavailable
+        )
+    return _row_for(session=session, user=user, ticket_id=ticket_id, seen=seen)
+
+
+def _copy_decides(
+    *,
+    session: DbSession,
+    user: CurrentUser,
+    ticket_id: uuid.UUID,
+    unavailable: DependencyUnavailable,
+) -> ChatTicket:
+    """ticket-service could not answer: the copy kept from events decides (503 if unknown)."""
+    access = participants.check_access(session=session, user=user, ticket_id=ticket_id)
+    if access.ticket is None:
+        raise unavailable
+    if not access.allowed:
+        raise NotFound("No such ticket chat.")
+    return access.ticket
+
+
+def _row_for(
+    *, session: DbSession, user: CurrentUser, ticket_id: uuid.UUID, seen: TicketSight
+) -> ChatTicket:
     if seen.sight is Sight.HIDDEN:
         raise NotFound("No such ticket chat.")
     if seen.sight is Sight.REFUSED:

@@ -233,3 +233,64 @@ def test_absent_participant_gets_one_chat_notification_connected_one_none(
     notes = [n for n in items if n["type"] == "chat_message"]
     assert len(notes) == 1 and notes[0]["ticket_id"] == str(ticket)
     assert "reply two" in notes[0]["body"]
+
+
+def test_a_socket_post_reads_live_as_in_history_and_a_resend_is_not_stored_twice(
+    pair, ws_connect, client
+):
+    """A socket's message is stored by one statement and its frame built from plain values:
+    the frame must read exactly as the HTTP history dumps the stored row, numbers must follow
+    on, and a client_msg_id sent again must answer with the stored message (or conflict)."""
+    ticket, requestor, assignee = pair
+    alice = ws_connect(chat_path(ticket), requestor.token)
+    bob = ws_connect(chat_path(ticket), assignee.token)
+    alice.recv_type("ready")
+    bob.recv_type("ready")
+
+    alice.send({"type": "message", "body": "one", "client_msg_id": "r-1"})
+    alice.send({"type": "message", "body": "two"})
+    live = bob.messages(2)
+    first_ack, second_ack = alice.recv_type("ack"), alice.recv_type("ack")
+    assert [m["seq"] for m in live] == [1, 2]
+    assert second_ack == {"type": "ack", "client_msg_id": None, "id": live[1]["id"], "seq": 2}
+    history = client.get(f"/api/chat/{ticket}/messages/?after=0", headers=requestor.headers)
+    assert [{"type": "message", **item} for item in history.json["items"]] == live
+
+    alice.send({"type": "message", "body": "one", "client_msg_id": "r-1"})
+    assert alice.recv_type("ack") == first_ack
+    alice.send({"type": "message", "body": "not one", "client_msg_id": "r-1"})
+    assert alice.recv_type("error")["client_msg_id"] == "r-1"
+    alice.send({"type": "message", "body": "three"})
+    assert bob.recv_type("message")["seq"] == 3  # the resend and the conflict took no number
+    assert alice.recv_type("ack")["seq"] == 3
+
+
+def test_the_workers_sweep_refreshes_presence_and_closes_who_the_copy_dropped(
+    app, pair, ws_connect
+):
+    """Presence and the copy's participation check run once per worker for all its chat
+    sockets (Realtime.sweep): a user taken off the ticket with no announcement heard is
+    checked again (ticket-service is down here, so the copy decides) and closed 4403."""
+    from communication_service.extensions import db
+    from communication_service.models import TicketParticipant
+
+    ticket, requestor, assignee = pair
+    alice = ws_connect(chat_path(ticket), requestor.token)
+    bob = ws_connect(chat_path(ticket), assignee.token)
+    alice.recv_type("ready")
+    bob.recv_type("ready")
+    realtime = app.extensions["hdms_realtime"]
+    with app.app_context():
+        db.session.query(TicketParticipant).filter_by(
+            ticket_id=ticket, user_id=assignee.id
+        ).delete()
+        db.session.commit()
+    key = f"hdms:rt:presence:{ticket}"
+    realtime.presence._redis().delete(key)
+
+    realtime.sweep()
+
+    assert realtime.presence.connected(ticket) == {requestor.id, assignee.id}
+    assert bob.recv_type("error")["code"] == "forbidden"
+    assert bob.wait_closed() == 4403
+    alice.nothing_more("error", wait=0.3)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,6 +44,51 @@ def check_access(*, session: DbSession, user: CurrentUser, ticket_id: uuid.UUID)
         .limit(1)
     )
     return Access(ticket=ticket, allowed=participant is not None)
+
+
+def refused_by_copy(
+    *, session: DbSession, users_by_ticket: Mapping[uuid.UUID, Iterable[CurrentUser]]
+) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """The (ticket, user) pairs :func:`check_access` would not allow, for many at once.
+
+    Two statements whatever the number of tickets and users (a worker's periodic check of all
+    its open chat sockets); the rule is check_access's: an unknown or deleted ticket allows
+    nobody, admins and moderators of its department are allowed, everyone else must be on it.
+    """
+    wanted = {ticket_id: list(users) for ticket_id, users in users_by_ticket.items() if users}
+    if not wanted:
+        return set()
+    tickets = {
+        row.ticket_id: row
+        for row in session.execute(
+            sa.select(ChatTicket.ticket_id, ChatTicket.department_id, ChatTicket.deleted_at).where(
+                ChatTicket.ticket_id.in_(list(wanted))
+            )
+        )
+    }
+    user_ids = {user.id for users in wanted.values() for user in users}
+    on_ticket = {
+        (row.ticket_id, row.user_id)
+        for row in session.execute(
+            sa.select(TicketParticipant.ticket_id, TicketParticipant.user_id)
+            .where(
+                TicketParticipant.ticket_id.in_(list(tickets)),
+                TicketParticipant.user_id.in_(list(user_ids)),
+            )
+            .distinct()
+        )
+    }
+    refused: set[tuple[uuid.UUID, uuid.UUID]] = set()
+    for ticket_id, users in wanted.items():
+        ticket = tickets.get(ticket_id)
+        for user in users:
+            if ticket is None or ticket.deleted_at is not None:
+                refused.add((ticket_id, user.id))
+            elif user.is_admin or user.moderates(ticket.department_id):
+                continue
+            elif (ticket_id, user.id) not in on_ticket:
+                refused.add((ticket_id, user.id))
+    return refused
 
 
 def ensure_access(*, session: DbSession, user: CurrentUser, ticket_id: uuid.UUID) -> ChatTicket:

@@ -10,8 +10,8 @@ hiccup): the gap is read from the database before going on.
 
 from __future__ import annotations
 
+import json
 import logging
-import time
 import uuid
 from typing import Any
 
@@ -32,7 +32,7 @@ from communication_service.realtime import (
     short_session,
 )
 from communication_service.schemas.messages import MessageCreateSchema
-from communication_service.services import messages, participants, tickets
+from communication_service.services import messages, tickets
 from communication_service.ws.connection import (
     CLOSE_BAD_REQUEST,
     CLOSE_FORBIDDEN,
@@ -86,7 +86,6 @@ class ChatConnection(Connection):
         self.after_seq = after_seq
         self.last_sent = 0
         self._me = str(user.id)
-        self.checked_at = time.monotonic()
 
     # --- writer side ----------------------------------------------------------------------
 
@@ -220,19 +219,12 @@ class ChatConnection(Connection):
                     ticket_id=self.ticket_id,
                     tickets=ticket_client(),
                 )
-                posted = chat_post.send(
+                stored = chat_post.send_now(
                     body=data["body"],
                     attachments=data["attachments"],
                     client_msg_id=data["client_msg_id"],
                     files=file_client(),
                 )
-                after = PostedMessage.of(posted.message)
-                ack = {
-                    "type": "ack",
-                    "client_msg_id": data["client_msg_id"],
-                    "id": str(posted.message.id),
-                    "seq": posted.message.seq,
-                }
         except NotFound:
             self.send_frame(error_frame("forbidden", NO_LONGER_ON_TICKET))
             self.close(CLOSE_FORBIDDEN, NOT_A_PARTICIPANT)
@@ -258,11 +250,18 @@ class ChatConnection(Connection):
                 client_msg_id=data["client_msg_id"],
             )
             return
-        self.send_frame(Frame.build(ack))
-        if posted.created:
+        ack = {
+            "type": "ack",
+            "client_msg_id": stored.client_msg_id,
+            "id": str(stored.id),
+            "seq": stored.seq,
+        }
+        self.send_frame(Frame(kind="ack", text=json.dumps(ack, separators=(",", ":"))))
+        if stored.created:
+            posted = PostedMessage.of_stored(stored)
             with self.app.app_context():
                 try:
-                    self.realtime.after_message_posted(session=db.session, posted=after)
+                    self.realtime.after_message_posted(session=db.session, posted=posted)
                 finally:
                     db.session.remove()
 
@@ -295,30 +294,19 @@ class ChatConnection(Connection):
         return True
 
     def idle(self) -> None:
-        """Now and then: refresh presence; if the copy kept from events says the user left the
-        ticket, have the writer ask ticket-service (which decides).
+        """At every idle wake-up: close if the user's access was revoked.
 
         Revoked access closes the socket as soon as the stamp arrives (Realtime.track); this
-        check at every wake-up is the backstop.
+        check is the backstop. Presence and the copy's participation check run once per worker
+        for all its chat sockets (Realtime.sweep), which calls :meth:`recheck`.
         """
         if self.user.is_revoked:
             revoke_socket(self)
-            return
-        now = time.monotonic()
-        if now - self.checked_at < self.limits.presence_ttl / 3:
-            return
-        self.checked_at = now
-        self.realtime.presence.refresh(self.ticket_id, self.user.id, self.id)
-        try:
-            with short_session(self.app) as session:
-                access = participants.check_access(
-                    session=session, user=self.user, ticket_id=self.ticket_id
-                )
-        except SQLAlchemyError:
-            log.info("participation not rechecked: the database is unavailable")
-            return
-        if not access.allowed:
-            self.call_in_writer(self.still_allowed)
+
+    def recheck(self) -> None:
+        """The copy kept from events says the user left the ticket: have the writer ask
+        ticket-service (which decides)."""
+        self.call_in_writer(self.still_allowed)
 
 
 NOT_TEXT = "Not valid text (an unpaired surrogate)."
@@ -414,9 +402,11 @@ def _serve_chat(
     try:
         realtime.presence.enter(ticket_uuid, user.id, chat.id)
         realtime.track(user, chat)
+        realtime.open_chat(chat)
         chat.start_writer()
         chat.receive_loop(chat.on_frame, chat.idle)
     finally:
+        realtime.close_chat(chat)
         realtime.untrack(user, chat)
         for channel in channels:
             realtime.hub.unsubscribe(channel, chat)

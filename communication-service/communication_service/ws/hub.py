@@ -61,8 +61,11 @@ class Frame:
         return header + payload
 
     @classmethod
-    def build(cls, data: dict[str, Any]) -> Frame:
-        return cls.from_text(json.dumps(data, separators=(",", ":"), default=str))
+    def build(cls, data: dict[str, Any], *, seq: int | None = None) -> Frame:
+        text = json.dumps(data, separators=(",", ":"), default=str)
+        if seq is not None and data.get("type") == "message":
+            return cls(kind="message", text=text, seq=seq)  # what from_text would read back
+        return cls.from_text(text)
 
     @classmethod
     def from_text(cls, text: str) -> Frame:
@@ -157,6 +160,10 @@ class Hub:
                 health_check_interval=self.health_check_interval,
             )
         return self._publisher
+
+    def pipeline(self) -> Any:
+        """A pipeline (no MULTI) on the publishing connection, to publish with other commands."""
+        return self._client().pipeline(transaction=False)
 
     def publish(self, channel: str, frame: Frame) -> bool:
         """Send ``frame`` to every worker; returns False when Redis did not take it.

@@ -13,6 +13,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import redis
 
@@ -60,6 +62,23 @@ class Presence:
         except redis.RedisError as exc:
             log.info("presence not recorded: %s", exc)
 
+    def refresh_many(self, sockets: Mapping[uuid.UUID, Iterable[tuple[uuid.UUID, str]]]) -> None:
+        """:meth:`refresh` for every (user, socket) of every ticket given: one round trip."""
+        if not self.redis_url or not sockets:
+            return
+        expiry = time.time() + self.ttl
+        try:
+            pipe = self._redis().pipeline(transaction=False)
+            for ticket_id, members in sockets.items():
+                entries = {f"{user_id}:{socket_id}": expiry for user_id, socket_id in members}
+                if entries:
+                    key = _key(ticket_id)
+                    pipe.zadd(key, entries)
+                    pipe.expire(key, int(self.ttl) + 5)
+            pipe.execute()
+        except redis.RedisError as exc:
+            log.info("presence not recorded: %s", exc)
+
     def leave(self, ticket_id: uuid.UUID, user_id: uuid.UUID, socket_id: str) -> None:
         if not self.redis_url:
             with self._lock:
@@ -86,11 +105,21 @@ class Presence:
         except redis.RedisError as exc:
             log.info("presence unknown: %s", exc)
             return set()
-        users: set[uuid.UUID] = set()
-        for member in members:
-            text = member.decode() if isinstance(member, bytes) else str(member)
-            try:
-                users.add(uuid.UUID(text.split(":", 1)[0]))
-            except ValueError:
-                continue
-        return users
+        return users_of(members)
+
+    @staticmethod
+    def queue_connected(pipeline: Any, ticket_id: uuid.UUID) -> None:
+        """Add :meth:`connected`'s read to a pipeline (its reply goes through :func:`users_of`)."""
+        pipeline.zrangebyscore(_key(ticket_id), time.time(), "+inf")
+
+
+def users_of(members: Iterable[Any]) -> set[uuid.UUID]:
+    """The users of presence entries (``<user id>:<socket id>``)."""
+    users: set[uuid.UUID] = set()
+    for member in members:
+        text = member.decode() if isinstance(member, bytes) else str(member)
+        try:
+            users.add(uuid.UUID(text.split(":", 1)[0]))
+        except ValueError:
+            continue
+    return users
