@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 #: Server class (hdms_run.servers; state.json "servers") -> process group name.
@@ -63,14 +64,17 @@ class Logins:
 
 def warm_up(logins: Logins) -> None:
     """What the memory readings of the idle stack come after (memory_bench, stack_bench): every
-    demo role logs in and reads its first page of tickets, the requestor its notifications. So
-    auth-, ticket- and communication-service have served (their database connections are open,
-    the caches a first request fills are filled) and the figure is that of a stack at rest,
-    not of one that has never been asked anything. Nothing is created: stack_bench reads it
+    demo role logs in and reads its first page of tickets, the requestor its notifications, a
+    few times and eight at once, so that each gunicorn worker has served (ticket-service's
+    two: a worker's first requests copy some 10 MiB of the pages it shared with its master,
+    and which worker a lone request reaches is chance). The figure is then that of a stack at
+    rest after use, with its database connections open and first-request caches filled, and
+    does not move with where the requests landed. Nothing is created: stack_bench reads it
     before it bulk-loads an empty table."""
     from hdms_run import services
 
     gateway = logins.gateway
-    for role in services.DEMO_ROLES:
-        http_json("GET", f"{gateway}/api/tickets/?limit=20", headers=logins.headers(role))
-    http_json("GET", f"{gateway}/api/notifications/?limit=20", headers=logins.headers("requestor"))
+    calls = [(f"{gateway}/api/tickets/?limit=20", logins.headers(r)) for r in services.DEMO_ROLES]
+    calls.append((f"{gateway}/api/notifications/?limit=20", logins.headers("requestor")))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda call: http_json("GET", call[0], headers=call[1]), calls * 4))
