@@ -400,7 +400,8 @@ def print_report(results: dict[str, Any]) -> None:
         print(
             f"  HDMS after the load (information, not the target): "
             f"{_pss_less_clamd(after):.0f} MiB less clamd in "
-            f"{sum(g['processes'] for g in after.values())} processes, of which postgres "
+            f"{sum(g['processes'] for n, g in after.items() if n != 'clamd')} processes, "
+            f"of which postgres "
             f"{postgres['pss_kib'] / MIB:.0f} MiB in {postgres['processes']}"
         )
 
