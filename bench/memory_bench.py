@@ -1,7 +1,9 @@
 """Memory of the idle stack: processes and proportional set size (PSS) per service group.
 
 Starts `make stack`'s stack (scripts/stack.py up, free ports, its folders under
-var/bench/memory/), waits until it has been idle for a few seconds, then reads every process
+var/bench/memory/), warms it up (hdms_stack.warm_up: each demo role logs in and lists its
+tickets, as stack_bench.py does before its own reading), waits until it has been idle for a few
+seconds, then reads every process
 of it (the supervisor, what it started and their children) from /proc and prints, per group,
 the processes and the sum of their PSS (/proc/PID/smaps_rollup: shared pages are divided
 among the processes that map them, so the sum is what the stack really holds). The total is
@@ -35,7 +37,7 @@ from typing import Any
 
 import proc_stats
 import wrk_load
-from hdms_stack import SERVER_NAMES, Logins, http_json
+from hdms_stack import SERVER_NAMES, Logins, http_json, warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
 STACK = ROOT / "scripts" / "stack.py"
@@ -210,12 +212,13 @@ def main(argv: list[str] | None = None) -> int:
     if up.returncode != 0:
         return 1
     try:
-        time.sleep(args.idle)
         state = json.loads((BASE / "stack" / "state.json").read_text())
+        gateway = f"http://127.0.0.1:{state['ports']['gateway']}"
+        warm_up(Logins(gateway))
+        time.sleep(args.idle)
         groups = stack_groups(state)
         result: dict[str, Any] = {"idle": report_memory(groups, args.verbose)}
         if args.load:
-            gateway = f"http://127.0.0.1:{state['ports']['gateway']}"
             result["load"] = run_load(gateway, groups, args.load, args.concurrency)
             print("\nafter the load:")
             result["after_load"] = report_memory(stack_groups(state), args.verbose)

@@ -25,10 +25,14 @@ For each figure: req/s, p50 and p99 (wrk's histogram), errors, and the CPU time 
 of every process group (utime + stime from /proc of each started process tree, before and
 after the load; for creates, after the consumers went quiet, so what they do for each create
 counts, and the operations are the tickets the database gained). The idle proportional set size
-of each group is read after a warm-up. Every target of the performance issue is printed with
-its measured value and whether it is met. Results go to var/bench/stack_bench.json (and one
-file per run); the exit code is 0 whether targets are met or not, non-zero when the bench
-itself failed. Everything started here is stopped on exit, error, Ctrl-C or SIGTERM.
+of each group is read on the fresh stack, before the bulk load, after each demo role has logged in
+and listed its tickets (hdms_stack.warm_up, as bench/memory_bench.py reads it); the same is read
+again after the last figure and printed for information (the loaded table's pages in PostgreSQL's
+shared buffers, the server connections the load opened). Every target of the performance issue
+is printed with its measured value and whether it is met. Results go to
+var/bench/stack_bench.json (and one file per run); the exit code is 0 whether targets are met
+or not, non-zero when the bench itself failed. Everything started here is stopped on exit,
+error, Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from typing import Any
 import peer_helpdesk
 import proc_stats
 import wrk_load
-from hdms_stack import SERVER_NAMES, Logins, http_json
+from hdms_stack import SERVER_NAMES, Logins, http_json, warm_up
 from ticket_bulk import load_tickets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -322,8 +326,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "p99 < 150 ms",
             figure["p99_ms"] < 150 and clean(figure),
         )
-    idle = results["idle_pss"][HDMS]
-    whole = sum(g["pss_kib"] for name, g in idle.items() if name != "clamd") / MIB
+    whole = _pss_less_clamd(results["idle_pss"][HDMS])
     add("idle PSS, whole stack less clamd", f"{whole:.0f} MiB", "< 600 MiB", whole < 600)
     return rows
 
@@ -391,11 +394,26 @@ def print_report(results: dict[str, Any]) -> None:
             )
         for name, group in groups.items():
             print(f"    {name:24} {group['pss_kib'] / MIB:8.1f} MiB  {group['processes']:3d} proc")
+    after = results.get("after_load_pss", {}).get(HDMS)
+    if after:
+        postgres = after.get("postgres", {"pss_kib": 0, "processes": 0})
+        print(
+            f"  HDMS after the load (information, not the target): "
+            f"{_pss_less_clamd(after):.0f} MiB less clamd in "
+            f"{sum(g['processes'] for n, g in after.items() if n != 'clamd')} processes, "
+            f"of which postgres "
+            f"{postgres['pss_kib'] / MIB:.0f} MiB in {postgres['processes']}"
+        )
 
     print("\ntargets")
     for row in results["targets"]:
         verdict = {True: "met", False: "NOT MET", None: "n/a"}[row["met"]]
         print(f"  {row['target']:44} {row['measured']:>28}  {row['goal']:>28}  {verdict}")
+
+
+def _pss_less_clamd(groups: dict[str, dict[str, int]]) -> float:
+    """MiB of every group but clamd (its signature database is not HDMS's memory)."""
+    return sum(g["pss_kib"] for name, g in groups.items() if name != "clamd") / MIB
 
 
 def _ms(value: float | None, missing: str = "n/a") -> str:
@@ -446,12 +464,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         postgres = server(supervisor, "postgres")
         gateway = f"http://127.0.0.1:{supervisor.ports['gateway']}"
         logins = Logins(gateway)
+        peer_pids: set[int] = set()
+        groups = hdms_groups(supervisor, exclude=lambda: peer_pids)
+        warm_up(logins)
+        proc_stats.settle(groups, timeout=60)
+        results["idle_pss"][HDMS] = proc_stats.memory(groups)
         print(f"loading {args.tickets:,} tickets", flush=True)
         loaded = bulk_load(supervisor, logins, args.tickets)
         print(f"  loaded in {loaded['seconds']:.0f} s", flush=True)
         results["bulk_load_s"] = loaded["seconds"]
 
-        peer_pids: set[int] = set()
         if peer_bin is not None:
             from hdms_run.servers import free_port
 
@@ -465,7 +487,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             print(f"preparing the peer ({args.peer_tickets:,} tickets)", flush=True)
             peer.prepare(args.peer_tickets)
             peer.start()
-        groups = hdms_groups(supervisor, exclude=lambda: peer_pids)
         peer_groups: proc_stats.Groups = {}
         if peer is not None:
             peer_groups = {
@@ -520,7 +541,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         proc_stats.settle({**groups, **peer_groups}, timeout=60)
         hdms_idle = proc_stats.idle_rate(groups)
         results["idle_cpu_cores"] = {HDMS: hdms_idle}
-        results["idle_pss"][HDMS] = proc_stats.memory(groups)
         peer_cpu = {k: v for k, v in peer_groups.items() if k != "peer-postgres-backends"}
         peer_idle = proc_stats.idle_rate(peer_cpu) if peer is not None else {}
         if peer is not None:

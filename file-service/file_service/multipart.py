@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
-from streaming_form_data import StreamingFormDataParser
-from streaming_form_data.parser import ParseFailedException, UnexpectedPartException
-from streaming_form_data.targets import BaseTarget
-
 from file_service.content_types import SNIFF_BYTES
+from file_service.form_data import (
+    BaseTarget,
+    ParseFailedException,
+    StreamingFormDataParser,
+    UnexpectedPartException,
+)
 from file_service.storage import Storage
 from hdms_common.errors import BadRequest, Invalid, PayloadTooLarge, UnsupportedMediaType
 

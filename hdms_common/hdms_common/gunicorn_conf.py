@@ -5,9 +5,10 @@ Use with ``python -m hdms_common.serve -c python:hdms_common.gunicorn_conf
 never preloaded: each worker calls create_app after the fork, so its database engines, Redis
 connections and threads (the realtime hub) are its own. What is shared is the modules: when
 the master was started patched (hdms_common.serve) and runs two workers or more, it imports
-the app's package before forking and freezes the garbage collector, so that the workers map
-the same pages of code and module objects rather than each importing its own copy
-(docs/stack.md, "Processes and memory").
+the app's package before forking, so that the workers map the same pages of code and module
+objects rather than each importing its own copy; every master freezes the garbage collector
+before forking, so that the workers keep sharing what it imported (docs/stack.md, "Processes
+and memory").
 """
 
 from __future__ import annotations
@@ -45,14 +46,14 @@ def _master_is_patched() -> bool:
 
 def when_ready(server: Any) -> None:
     """In the master, before the first fork: import the app's package (patched masters with
-    two workers or more) and move everything imported so far out of the collector's reach, so
-    that a worker's collections do not write to (and so copy) the pages it shares with the
-    master."""
-    if not _master_is_patched() or server.cfg.workers < 2:
-        # One worker shares nothing: the master stays small instead (about 15 MiB).
-        return
-    module = str(server.app.app_uri).split(":", 1)[0]
-    importlib.import_module(module)
+    two workers or more), then move everything imported so far out of the collector's reach,
+    so that a worker's collections do not write to (and so copy) the pages it shares with the
+    master. The freeze is worth it with one worker too: that worker shares gunicorn's and
+    gevent's modules with its master, and without it copied most of them at its first full
+    collection (about 4 MiB per service, docs/stack.md)."""
+    if _master_is_patched() and server.cfg.workers >= 2:
+        module = str(server.app.app_uri).split(":", 1)[0]
+        importlib.import_module(module)
     gc.collect()
     gc.freeze()
 
